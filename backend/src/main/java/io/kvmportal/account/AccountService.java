@@ -1,0 +1,167 @@
+package io.kvmportal.account;
+
+import io.kvmportal.api.Fault;
+import io.kvmportal.persistence.DataAccessException;
+import io.micronaut.transaction.annotation.ReadOnly;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Portal accounts: who exists, with which role, and whether they may sign in. Every method that changes
+ * something takes the acting user and checks that they may do it; the views and controllers only pass it on.
+ */
+@Singleton
+public class AccountService {
+    static final int MAX_DISPLAY_NAME = 100;
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+
+    public AccountService(UserRepository users, PasswordHasher hasher, Clock clock) {
+        this.users = users;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    @ReadOnly
+    public List<UserView> list(UserView actor) {
+        requireAdmin(actor);
+        return users.findAll().stream().map(User::view).toList();
+    }
+
+    /** The account behind a session or token, if it still exists; callers check {@code enabled}. */
+    @ReadOnly
+    public Optional<UserView> find(long id) {
+        return users.findById(id).map(User::view);
+    }
+
+    /**
+     * Answers the account if the password is its own. An unknown login costs the same time as a known one,
+     * so timing does not tell which logins exist.
+     */
+    @ReadOnly
+    public Optional<UserView> checkPassword(String login, String password) {
+        if (password == null) {
+            return Optional.empty();
+        }
+        Optional<User> user = LoginName.isValid(login) ? users.findByLogin(login) : Optional.empty();
+        if (user.isEmpty()) {
+            hasher.spendComparisonTime(password);
+            return Optional.empty();
+        }
+        return hasher.matches(password, user.get().passwordHash()) ? user.map(User::view) : Optional.empty();
+    }
+
+    @Transactional
+    public UserView create(UserView actor, NewUser request) {
+        requireAdmin(actor);
+        return createUnchecked(request);
+    }
+
+    @ReadOnly
+    public boolean hasAccounts() {
+        return users.count() > 0;
+    }
+
+    /** Creates the first admin on an empty database; nobody is signed in yet to act. */
+    @Transactional
+    UserView createFirstAdmin(String password) {
+        if (users.count() > 0) {
+            throw AccountException.conflict("The portal already has accounts.");
+        }
+        return createUnchecked(new NewUser("admin", "Administrator", password, Role.ADMIN));
+    }
+
+    @Transactional
+    public void changeOwnPassword(UserView actor, String currentPassword, String newPassword) {
+        User self = users.findById(actor.id()).orElseThrow(() -> AccountException.notFound(actor.id()));
+        if (currentPassword == null || !hasher.matches(currentPassword, self.passwordHash())) {
+            throw AccountException.invalid("The current password is not correct.");
+        }
+        PasswordPolicy.check(self.login(), newPassword);
+        if (newPassword.equals(currentPassword)) {
+            throw AccountException.invalid("The new password must differ from the current one.");
+        }
+        users.updatePasswordHash(self.id(), hasher.hash(newPassword), clock.instant());
+    }
+
+    @Transactional
+    public void resetPassword(UserView actor, long userId, String newPassword) {
+        requireAdmin(actor);
+        User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
+        PasswordPolicy.check(user.login(), newPassword);
+        users.updatePasswordHash(userId, hasher.hash(newPassword), clock.instant());
+    }
+
+    @Transactional
+    public UserView setEnabled(UserView actor, long userId, boolean enabled) {
+        requireAdmin(actor);
+        User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
+        if (!enabled) {
+            if (user.id() == actor.id()) {
+                throw AccountException.conflict("You cannot disable your own account.");
+            }
+            refuseIfLastAdmin(user, "disable");
+        }
+        users.updateEnabled(userId, enabled, clock.instant());
+        return users.findById(userId).orElseThrow().view();
+    }
+
+    @Transactional
+    public void delete(UserView actor, long userId) {
+        requireAdmin(actor);
+        User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
+        if (user.id() == actor.id()) {
+            throw AccountException.conflict("You cannot delete your own account.");
+        }
+        refuseIfLastAdmin(user, "delete");
+        users.delete(userId);
+    }
+
+    private UserView createUnchecked(NewUser request) {
+        String login = LoginName.require(request.login());
+        String displayName = displayName(request.displayName(), login);
+        PasswordPolicy.check(login, request.password());
+        Role role = request.role() == null ? Role.USER : request.role();
+        if (users.findByLogin(login).isPresent()) {
+            throw AccountException.conflict("The login name '" + login + "' is taken.");
+        }
+        try {
+            long id = users.insert(login, displayName, hasher.hash(request.password()), role, clock.instant());
+            return users.findById(id).orElseThrow().view();
+        } catch (DataAccessException e) {
+            if (e.isUniqueViolation()) {
+                throw AccountException.conflict("The login name '" + login + "' is taken.");
+            }
+            throw e;
+        }
+    }
+
+    private void refuseIfLastAdmin(User user, String verb) {
+        if (user.isAdmin() && user.enabled() && users.lockEnabledAdmins() <= 1) {
+            throw AccountException.conflict("'" + user.login() + "' is the last enabled admin; you cannot "
+                    + verb + " them. Make another user an admin first.");
+        }
+    }
+
+    private static String displayName(String requested, String login) {
+        String name = requested == null ? "" : requested.strip();
+        if (name.isEmpty()) {
+            return login;
+        }
+        if (name.length() > MAX_DISPLAY_NAME || name.chars().anyMatch(Character::isISOControl)) {
+            throw AccountException.invalid("A display name has at most " + MAX_DISPLAY_NAME
+                    + " characters and no control characters.");
+        }
+        return name;
+    }
+
+    static void requireAdmin(UserView actor) {
+        if (actor == null || !actor.isAdmin() || !actor.enabled()) {
+            throw new AccountException(Fault.FORBIDDEN, "Only an admin may do this.");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.kvmportal.account;
+
+import io.kvmportal.auth.CurrentUser;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+
+/** Admin management of accounts; the service refuses everyone but enabled admins. */
+@Controller("/api/v1/admin/users")
+class UserController {
+    private final AccountService accounts;
+
+    UserController(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    @Serdeable
+    record UserUpdate(Boolean enabled) {
+    }
+
+    @Serdeable
+    record PasswordReset(String password) {
+    }
+
+    @Get
+    List<UserView> list(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView actor) {
+        return accounts.list(actor);
+    }
+
+    @Post
+    @Status(HttpStatus.CREATED)
+    UserView create(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView actor, @Body NewUser request) {
+        return accounts.create(actor, request);
+    }
+
+    @Patch("/{id}")
+    UserView update(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView actor, @PathVariable long id,
+                    @Body UserUpdate update) {
+        if (update.enabled() == null) {
+            throw AccountException.invalid("Nothing to change: give \"enabled\".");
+        }
+        return accounts.setEnabled(actor, id, update.enabled());
+    }
+
+    @Put("/{id}/password")
+    HttpResponse<?> resetPassword(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView actor, @PathVariable long id,
+                                  @Body PasswordReset reset) {
+        accounts.resetPassword(actor, id, reset.password());
+        return HttpResponse.noContent();
+    }
+
+    @Delete("/{id}")
+    HttpResponse<?> delete(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView actor, @PathVariable long id) {
+        accounts.delete(actor, id);
+        return HttpResponse.noContent();
+    }
+}

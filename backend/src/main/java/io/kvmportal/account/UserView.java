@@ -1,0 +1,14 @@
+package io.kvmportal.account;
+
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+
+/** A portal account as the UI and the API show it. */
+@Serdeable
+public record UserView(long id, String login, String displayName, Role role, boolean enabled,
+                       Instant createdAt, Instant updatedAt) {
+
+    public boolean isAdmin() {
+        return role == Role.ADMIN;
+    }
+}

@@ -1,0 +1,21 @@
+package io.kvmportal.api;
+
+/** The kinds of refusal a portal operation can end with; each maps to one HTTP status in the API. */
+public enum Fault {
+    INVALID_INPUT(400),
+    UNAUTHENTICATED(401),
+    FORBIDDEN(403),
+    NOT_FOUND(404),
+    CONFLICT(409),
+    TOO_MANY_REQUESTS(429);
+
+    private final int httpStatus;
+
+    Fault(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

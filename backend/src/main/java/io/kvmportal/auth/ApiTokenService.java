@@ -1,0 +1,80 @@
+package io.kvmportal.auth;
+
+import io.kvmportal.account.AccountService;
+import io.kvmportal.account.SecurityConfiguration;
+import io.kvmportal.account.UserView;
+import io.micronaut.transaction.annotation.ReadOnly;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Personal API tokens: 256 random bits, shown once, stored as SHA-256 (a token is a random key, not a
+ * password, so a slow hash buys nothing), revocable, and expiring. A token works only while its owner is enabled.
+ */
+@Singleton
+public class ApiTokenService {
+    static final String PREFIX = "kvmp_";
+    private final ApiTokenRepository tokens;
+    private final AccountService accounts;
+    private final SignInService signIn;
+    private final SecurityConfiguration configuration;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    ApiTokenService(ApiTokenRepository tokens, AccountService accounts, SignInService signIn,
+                    SecurityConfiguration configuration, SecureRandom random, Clock clock) {
+        this.tokens = tokens;
+        this.accounts = accounts;
+        this.signIn = signIn;
+        this.configuration = configuration;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public IssuedToken issue(Credentials credentials) {
+        UserView user = signIn.signIn(credentials.login(), credentials.password());
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(configuration.getTokenLifetime());
+        tokens.insert(user.id(), hash(token), now, expiresAt);
+        return new IssuedToken(token, "Bearer", expiresAt);
+    }
+
+    /** The enabled account a live token belongs to, if any. */
+    @ReadOnly
+    public Optional<UserView> authenticate(String token) {
+        if (token == null || !token.startsWith(PREFIX) || token.length() > 100) {
+            return Optional.empty();
+        }
+        return tokens.findLiveOwner(hash(token), clock.instant())
+                .flatMap(accounts::find)
+                .filter(UserView::enabled);
+    }
+
+    /** Revokes a token; answers whether it was live. */
+    @Transactional
+    public boolean revoke(String token) {
+        return token != null && tokens.revoke(hash(token), clock.instant());
+    }
+
+    static String hash(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JVM has SHA-256", e);
+        }
+    }
+}

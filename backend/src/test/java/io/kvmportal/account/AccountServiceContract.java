@@ -1,0 +1,176 @@
+package io.kvmportal.account;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kvmportal.api.Fault;
+import io.kvmportal.persistence.Sql;
+import io.kvmportal.testing.DatabaseTest;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The account rules, run on every database (see the subclasses). */
+abstract class AccountServiceContract extends DatabaseTest {
+    static final String PASSWORD = "correct-horse-battery";
+    @Inject
+    AccountService accounts;
+    @Inject
+    Cleaner cleaner;
+    UserView admin;
+
+    @jakarta.inject.Singleton
+    static class Cleaner {
+        @Inject
+        Sql sql;
+
+        @Transactional
+        void deleteAll() {
+            sql.update("DELETE FROM api_token");
+            sql.update("DELETE FROM portal_user");
+        }
+    }
+
+    @BeforeEach
+    void freshAdmin() {
+        cleaner.deleteAll();
+        admin = accounts.createFirstAdmin(PASSWORD);
+    }
+
+    @Test
+    void migrationsCreatedTheSchema() {
+        assertTrue(accounts.hasAccounts());
+        assertEquals(Role.ADMIN, admin.role());
+        assertEquals("admin", admin.login());
+    }
+
+    @Test
+    void createsAUserWhoCanSignIn() {
+        UserView alice = accounts.create(admin, new NewUser("alice", "Alice A.", "alice-password-1", null));
+        assertEquals(Role.USER, alice.role());
+        assertTrue(alice.enabled());
+        assertTrue(accounts.checkPassword("alice", "alice-password-1").isPresent());
+        assertTrue(accounts.checkPassword("alice", "wrong-password-1").isEmpty());
+        assertTrue(accounts.checkPassword("nobody", "alice-password-1").isEmpty());
+        assertEquals(List.of("admin", "alice"), accounts.list(admin).stream().map(UserView::login).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "a", "Alice", "1abc", "-abc", "al ice", "al_ice", "abcdefghijklmnopqrstuvwxyz12",
+            "ali;rm", "alice\n"})
+    void refusesBadLoginNames(String login) {
+        AccountException refusal = assertThrows(AccountException.class,
+                () -> accounts.create(admin, new NewUser(login, null, "long-enough-pw", Role.USER)));
+        assertEquals(Fault.INVALID_INPUT, refusal.fault());
+        assertTrue(refusal.getMessage().contains(LoginName.RULE), refusal.getMessage());
+    }
+
+    @Test
+    void acceptsLoginNamesAtTheLimits() {
+        accounts.create(admin, new NewUser("ab", null, "long-enough-pw", Role.USER));
+        accounts.create(admin, new NewUser("a-b-c-d-e-f-g-h-i-j-k-l-m-n", null, "long-enough-pw", Role.USER));
+        assertEquals(3, accounts.list(admin).size());
+    }
+
+    @Test
+    void refusesWeakPasswordsAndDuplicates() {
+        assertEquals(Fault.INVALID_INPUT, assertThrows(AccountException.class,
+                () -> accounts.create(admin, new NewUser("bob", null, "short", Role.USER))).fault());
+        assertEquals(Fault.INVALID_INPUT, assertThrows(AccountException.class,
+                () -> accounts.create(admin, new NewUser("bobbobbobbob", null, "bobbobbobbob", Role.USER))).fault());
+        assertEquals(Fault.INVALID_INPUT, assertThrows(AccountException.class,
+                () -> accounts.create(admin, new NewUser("bob", null, "x".repeat(73), Role.USER))).fault());
+        accounts.create(admin, new NewUser("bob", null, "bob-password-1", Role.USER));
+        AccountException duplicate = assertThrows(AccountException.class,
+                () -> accounts.create(admin, new NewUser("bob", null, "bob-password-2", Role.USER)));
+        assertEquals(Fault.CONFLICT, duplicate.fault());
+        assertEquals(2, accounts.list(admin).size());
+    }
+
+    @Test
+    void onlyAdminsManageAccounts() {
+        UserView carol = accounts.create(admin, new NewUser("carol", null, "carol-password", Role.USER));
+        assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class, () -> accounts.list(carol)).fault());
+        assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class,
+                () -> accounts.create(carol, new NewUser("dave", null, "dave-password", Role.ADMIN))).fault());
+        assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class,
+                () -> accounts.setEnabled(carol, admin.id(), false)).fault());
+        assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class,
+                () -> accounts.delete(carol, admin.id())).fault());
+        assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class,
+                () -> accounts.resetPassword(carol, admin.id(), "taken-over-pw")).fault());
+        assertTrue(accounts.checkPassword("admin", PASSWORD).isPresent());
+    }
+
+    @Test
+    void changesOwnPasswordOnlyWithTheCurrentOne() {
+        UserView erin = accounts.create(admin, new NewUser("erin", null, "erin-password-1", Role.USER));
+        assertThrows(AccountException.class, () -> accounts.changeOwnPassword(erin, "wrong", "erin-password-2"));
+        assertThrows(AccountException.class, () -> accounts.changeOwnPassword(erin, "erin-password-1", "short"));
+        accounts.changeOwnPassword(erin, "erin-password-1", "erin-password-2");
+        assertTrue(accounts.checkPassword("erin", "erin-password-1").isEmpty());
+        assertTrue(accounts.checkPassword("erin", "erin-password-2").isPresent());
+    }
+
+    @Test
+    void adminResetsAPasswordAndDisablesAndEnables() {
+        UserView frank = accounts.create(admin, new NewUser("frank", null, "frank-password", Role.USER));
+        accounts.resetPassword(admin, frank.id(), "frank-new-password");
+        assertTrue(accounts.checkPassword("frank", "frank-new-password").isPresent());
+        assertFalse(accounts.setEnabled(admin, frank.id(), false).enabled());
+        assertFalse(accounts.find(frank.id()).orElseThrow().enabled());
+        assertTrue(accounts.setEnabled(admin, frank.id(), true).enabled());
+    }
+
+    @Test
+    void refusesToRemoveYourselfOrTheLastAdmin() {
+        assertEquals(Fault.CONFLICT, assertThrows(AccountException.class,
+                () -> accounts.delete(admin, admin.id())).fault());
+        assertEquals(Fault.CONFLICT, assertThrows(AccountException.class,
+                () -> accounts.setEnabled(admin, admin.id(), false)).fault());
+        assertEquals(Fault.NOT_FOUND, assertThrows(AccountException.class,
+                () -> accounts.delete(admin, 987654)).fault());
+        UserView grace = accounts.create(admin, new NewUser("grace", null, "grace-password", Role.USER));
+        accounts.delete(admin, grace.id());
+        assertTrue(accounts.find(grace.id()).isEmpty());
+    }
+
+    /** Two admins deleting each other at the same moment: the row locks let exactly one succeed. */
+    @Test
+    void twoAdminsDeletingEachOtherLeaveOne() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            cleaner.deleteAll();
+            UserView first = accounts.createFirstAdmin(PASSWORD);
+            UserView second = accounts.create(first, new NewUser("second", null, PASSWORD, Role.ADMIN));
+            CyclicBarrier start = new CyclicBarrier(2);
+            List<CompletableFuture<Boolean>> attempts = new ArrayList<>();
+            for (UserView[] pair : new UserView[][] {{first, second}, {second, first}}) {
+                attempts.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await(5, TimeUnit.SECONDS);
+                        accounts.delete(pair[0], pair[1].id());
+                        return true;
+                    } catch (AccountException refused) {
+                        return false;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            long succeeded = attempts.stream().filter(CompletableFuture::join).count();
+            assertEquals(1, succeeded, "round " + round);
+            assertEquals(1, accounts.list(accounts.find(first.id()).or(() -> accounts.find(second.id()))
+                    .orElseThrow()).size());
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.kvmportal.account;
+
+import io.kvmportal.testing.TestDatabase;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+
+@MicronautTest(transactional = false)
+class AccountServiceH2Test extends AccountServiceContract {
+    @Override
+    protected TestDatabase createDatabase() {
+        return TestDatabase.h2();
+    }
+}

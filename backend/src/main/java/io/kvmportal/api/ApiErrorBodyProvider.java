@@ -24,8 +24,15 @@ final class ApiErrorBodyProvider implements JsonErrorResponseBodyProvider<ApiErr
         }
         String message = context.getErrors().stream()
                 .map(Error::getMessage)
+                .map(ApiErrorBodyProvider::firstLine)
                 .findFirst()
                 .orElse(ApiError.reason(status));
         return ApiError.of(status, message);
+    }
+
+    /** Parser messages go on to quote positions and parser internals on later lines. */
+    private static String firstLine(String message) {
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
     }
 }

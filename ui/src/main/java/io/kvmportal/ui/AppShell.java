@@ -1,0 +1,16 @@
+package io.kvmportal.ui;
+
+import com.vaadin.flow.component.page.AppShellConfigurator;
+import com.vaadin.flow.server.AppShellSettings;
+import jakarta.inject.Singleton;
+
+/** The page around every view: our plain style sheet from META-INF/resources (no frontend build needed). */
+@Singleton
+public class AppShell implements AppShellConfigurator {
+
+    @Override
+    public void configurePage(AppShellSettings settings) {
+        settings.addLink("stylesheet", "styles/portal.css");
+        settings.addFavIcon("icon", "icons/kvm-portal.svg", "any");
+    }
+}

@@ -1,0 +1,127 @@
+package io.kvmportal.ui.admin;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import io.kvmportal.account.AccountService;
+import io.kvmportal.account.UserView;
+import io.kvmportal.api.PortalException;
+import io.kvmportal.ui.Notifications;
+import io.kvmportal.ui.layout.MainLayout;
+import io.kvmportal.ui.security.AdminOnly;
+import io.kvmportal.ui.security.SignedInUser;
+import io.micronaut.context.annotation.Prototype;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Supplier;
+
+/** Admins list, create, enable or disable, reset the password of, and delete accounts. */
+@Route(value = "admin/users", layout = MainLayout.class)
+@PageTitle("Users · kvm-portal")
+@AdminOnly
+@Prototype
+public class UsersView extends VerticalLayout {
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    final Grid<UserView> grid = new Grid<>(UserView.class, false);
+    final Button newUser = new Button("New user", VaadinIcon.PLUS.create());
+    private final AccountService accounts;
+    private final SignedInUser signedIn;
+
+    public UsersView(AccountService accounts, SignedInUser signedIn) {
+        this.accounts = accounts;
+        this.signedIn = signedIn;
+        setSizeFull();
+        newUser.setId("new-user");
+        newUser.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        newUser.addClickListener(click -> openNewUserDialog());
+        HorizontalLayout header = new HorizontalLayout(new H2("Users"), newUser);
+        header.setWidthFull();
+        header.setJustifyContentMode(JustifyContentMode.BETWEEN);
+        header.setDefaultVerticalComponentAlignment(Alignment.CENTER);
+        configureGrid();
+        add(header, grid);
+        refresh();
+    }
+
+    private void configureGrid() {
+        grid.setId("users");
+        grid.addColumn(UserView::login).setHeader("Login name").setSortable(true).setAutoWidth(true);
+        grid.addColumn(UserView::displayName).setHeader("Display name").setSortable(true).setAutoWidth(true);
+        grid.addColumn(user -> user.isAdmin() ? "Admin" : "User").setHeader("Role").setAutoWidth(true);
+        grid.addComponentColumn(UsersView::status).setHeader("Status").setAutoWidth(true);
+        grid.addColumn(user -> DATE.format(user.createdAt())).setHeader("Created").setAutoWidth(true);
+        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(1);
+    }
+
+    private static Component status(UserView user) {
+        Span badge = new Span(user.enabled() ? "Enabled" : "Disabled");
+        badge.getElement().getThemeList().add(user.enabled() ? "badge success" : "badge error");
+        return badge;
+    }
+
+    private Component actions(UserView user) {
+        Button toggle = small(user.enabled() ? "Disable" : "Enable",
+                () -> act(() -> accounts.setEnabled(signedIn.get(), user.id(), !user.enabled()),
+                        (user.enabled() ? "Disabled " : "Enabled ") + user.login() + "."));
+        Button password = small("Reset password", () -> new PasswordResetDialog(user,
+                value -> accounts.resetPassword(signedIn.get(), user.id(), value)).open());
+        Button delete = small("Delete", () -> confirmDelete(user));
+        delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        HorizontalLayout actions = new HorizontalLayout(toggle, password, delete);
+        actions.setSpacing(false);
+        actions.getElement().setAttribute("data-login", user.login());
+        return actions;
+    }
+
+    private void confirmDelete(UserView user) {
+        ConfirmDialog confirm = new ConfirmDialog("Delete " + user.login() + "?",
+                "The account is removed and can no longer sign in. This cannot be undone.", "Delete",
+                yes -> act(() -> {
+                    accounts.delete(signedIn.get(), user.id());
+                    return user;
+                }, "Deleted " + user.login() + "."));
+        confirm.setConfirmButtonTheme("error primary");
+        confirm.setCancelable(true);
+        confirm.open();
+    }
+
+    private void openNewUserDialog() {
+        NewUserDialog dialog = new NewUserDialog(request -> accounts.create(signedIn.get(), request));
+        dialog.addOpenedChangeListener(change -> {
+            if (!change.isOpened()) {
+                refresh();
+            }
+        });
+        dialog.open();
+    }
+
+    private void act(Supplier<UserView> action, String success) {
+        try {
+            action.get();
+            Notifications.success(success);
+        } catch (PortalException refused) {
+            Notifications.error(refused.getMessage());
+        }
+        refresh();
+    }
+
+    private void refresh() {
+        grid.setItems(accounts.list(signedIn.get()));
+    }
+
+    private static Button small(String text, Runnable action) {
+        Button button = new Button(text, click -> action.run());
+        button.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        return button;
+    }
+}

@@ -1,0 +1,60 @@
+package io.kvmportal.ui.home;
+
+import com.vaadin.flow.component.html.Code;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import io.kvmportal.account.UserView;
+import io.kvmportal.ui.layout.MainLayout;
+import io.kvmportal.ui.security.SignedInUser;
+import io.micronaut.context.annotation.Prototype;
+
+/** The first page after sign-in: who you are here, and how to reach the portal from scripts. */
+@Route(value = "", layout = MainLayout.class)
+@PageTitle("Overview · kvm-portal")
+@Prototype
+public class HomeView extends VerticalLayout {
+
+    public HomeView(SignedInUser signedIn) {
+        UserView user = signedIn.get();
+        H2 greeting = new H2("Welcome, " + user.displayName());
+        greeting.setId("welcome");
+        add(greeting, accountCard(user), apiCard());
+    }
+
+    private static Div accountCard(UserView user) {
+        Div card = card("Your account");
+        card.add(line("Login name", user.login()),
+                line("Role", user.isAdmin() ? "Admin" : "User"),
+                line("Linux account for your guests", "kvmp-" + user.login()));
+        return card;
+    }
+
+    private static Div apiCard() {
+        Div card = card("Scripts and the REST API");
+        card.add(new Paragraph("Trade your login for a bearer token, then send it with every call:"),
+                new Code("curl -s -X POST -H 'Content-Type: application/json' "
+                        + "-d '{\"login\":\"…\",\"password\":\"…\"}' <portal>/api/v1/auth/token"),
+                new Paragraph("Tokens expire, and you can revoke one with DELETE /api/v1/auth/token."));
+        return card;
+    }
+
+    private static Div card(String title) {
+        Div card = new Div(new H3(title));
+        card.addClassName("portal-card");
+        return card;
+    }
+
+    private static Div line(String label, String value) {
+        Span name = new Span(label);
+        name.addClassName("label");
+        Div line = new Div(name, new Span(value));
+        line.addClassName("portal-line");
+        return line;
+    }
+}

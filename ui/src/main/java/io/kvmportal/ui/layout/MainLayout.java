@@ -1,0 +1,55 @@
+package io.kvmportal.ui.layout;
+
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.sidenav.SideNav;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+import io.kvmportal.account.UserView;
+import io.kvmportal.ui.account.MyAccountView;
+import io.kvmportal.ui.admin.UsersView;
+import io.kvmportal.ui.home.HomeView;
+import io.kvmportal.ui.security.SignedInUser;
+import io.micronaut.context.annotation.Prototype;
+
+/** The frame of every signed-in page: navigation on the left (admin entries for admins), the user on the right. */
+@Prototype
+public class MainLayout extends AppLayout {
+    final Button signOut = new Button("Sign out", VaadinIcon.SIGN_OUT.create());
+
+    public MainLayout(SignedInUser signedIn) {
+        UserView user = signedIn.get();
+        Span title = new Span("kvm-portal");
+        title.addClassName("portal-title");
+        Span who = new Span(user.displayName() + (user.isAdmin() ? " (admin)" : ""));
+        who.setId("signed-in-user");
+        signOut.setId("sign-out");
+        signOut.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        signOut.addClickListener(click -> signedIn.signOut());
+        HorizontalLayout right = new HorizontalLayout(who, signOut);
+        right.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+        right.addClassName("portal-user");
+        addToNavbar(new DrawerToggle(), title, right);
+        addToDrawer(navigation(user));
+        setPrimarySection(Section.DRAWER);
+    }
+
+    private static SideNav navigation(UserView user) {
+        SideNav nav = new SideNav();
+        nav.addItem(new SideNavItem("Overview", HomeView.class, VaadinIcon.HOME.create()));
+        nav.addItem(new SideNavItem("My account", MyAccountView.class, VaadinIcon.USER.create()));
+        if (user.isAdmin()) {
+            SideNavItem admin = new SideNavItem("Administration");
+            admin.setPrefixComponent(VaadinIcon.COG.create());
+            admin.addItem(new SideNavItem("Users", UsersView.class, VaadinIcon.USERS.create()));
+            admin.setExpanded(true);
+            nav.addItem(admin);
+        }
+        return nav;
+    }
+}

@@ -1,0 +1,70 @@
+package io.kvmportal.web;
+
+import io.kvmportal.account.UserView;
+import io.kvmportal.api.ApiError;
+import io.kvmportal.auth.ApiTokenService;
+import io.kvmportal.auth.CurrentUser;
+import jakarta.inject.Singleton;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Deny by default: every {@code /api} call but the public few needs a bearer token or a signed-in session.
+ * A session-authenticated call that changes state must also come from the portal's own pages (Origin).
+ * The account goes on the request as {@link CurrentUser#ATTRIBUTE} for the controllers.
+ */
+@Singleton
+class ApiAuthenticationFilter extends HttpFilter {
+    private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/token", "GET /api/v1/health");
+    private static final String BEARER = "Bearer ";
+    private final transient ApiTokenService tokens;
+
+    ApiAuthenticationFilter(ApiTokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (PUBLIC.contains(request.getMethod() + " " + request.getRequestURI())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null) {
+            Optional<UserView> user = authorization.startsWith(BEARER)
+                    ? tokens.authenticate(authorization.substring(BEARER.length()).strip())
+                    : Optional.empty();
+            if (user.isEmpty()) {
+                refuse(response, 401, "The bearer token is not valid, has expired or was revoked.");
+                return;
+            }
+            request.setAttribute(CurrentUser.ATTRIBUTE, user.get());
+        } else if (request.getAttribute(CurrentUser.ATTRIBUTE) == null) {
+            refuse(response, 401, "Sign in first: send the session cookie of a signed-in browser, or "
+                    + "'Authorization: Bearer <token>' with a token from POST /api/v1/auth/token.");
+            return;
+        } else if (SameOrigin.changesState(request) && !SameOrigin.allows(request)) {
+            refuse(response, 403, "Cross-site request refused: the Origin is not this portal.");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    static void refuse(HttpServletResponse response, int status, String message) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        if (status == 401) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"kvm-portal\"");
+        }
+        response.getWriter().write(ApiError.of(status, message).toJson());
+    }
+}

@@ -1,0 +1,41 @@
+package io.kvmportal.web;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/** Starts kvm-portal: one Jetty port serving Vaadin, the REST API and WebSockets. */
+public final class Application {
+
+    private Application() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dataDir = prepareDataDirectory();
+        ApplicationContext context = Micronaut.build(args)
+                .mainClass(Application.class)
+                .properties(Map.of("portal.data-dir", dataDir.toString()))
+                .start();
+        int port = context.getBean(JettyServer.class).getPort();
+        System.out.println("kvm-portal is up: http://localhost:" + port + "/ (data in " + dataDir + ")");
+    }
+
+    /**
+     * The data directory from {@code -Dportal.data-dir}, {@code PORTAL_DATA_DIR} or {@code ./data}, made absolute
+     * (H2 refuses implicitly relative paths) and private to the portal's account.
+     */
+    static Path prepareDataDirectory() throws IOException {
+        String configured = System.getProperty("portal.data-dir", System.getenv("PORTAL_DATA_DIR"));
+        Path dataDir = Path.of(configured == null || configured.isBlank() ? "data" : configured)
+                .toAbsolutePath().normalize();
+        if (!Files.isDirectory(dataDir)) {
+            Files.createDirectories(dataDir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return dataDir;
+    }
+}

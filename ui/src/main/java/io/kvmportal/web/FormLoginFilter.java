@@ -1,0 +1,55 @@
+package io.kvmportal.web;
+
+import io.kvmportal.account.UserView;
+import io.kvmportal.auth.AuthenticationException;
+import io.kvmportal.auth.SignInService;
+import jakarta.inject.Singleton;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The target of the sign-in form: Vaadin's login view posts {@code username} and {@code password} here as a
+ * plain form, so the browser's password manager works and the session id can change before any view runs.
+ * GET requests pass on to the login view itself.
+ */
+@Singleton
+class FormLoginFilter extends HttpFilter {
+    static final String PATH = "/login";
+    private static final Logger LOG = LoggerFactory.getLogger(FormLoginFilter.class);
+    private final transient SignInService signIn;
+
+    FormLoginFilter(SignInService signIn) {
+        this.signIn = signIn;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!"POST".equals(request.getMethod())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (!SameOrigin.allows(request)) {
+            response.sendError(403, "Cross-site sign-in refused");
+            return;
+        }
+        String login = request.getParameter("username");
+        try {
+            UserView user = signIn.signIn(login, request.getParameter("password"));
+            WebSession.signIn(request, user);
+            LOG.info("Signed in: {}", user.login());
+            response.sendRedirect("/");
+        } catch (AuthenticationException refused) {
+            String reason = refused.reason().name().toLowerCase(Locale.ROOT);
+            LOG.info("Sign-in refused ({}) for login '{}'", reason, LogText.bounded(login));
+            response.sendRedirect(PATH + "?error=" + reason);
+        }
+    }
+}

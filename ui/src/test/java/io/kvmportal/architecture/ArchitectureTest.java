@@ -1,0 +1,39 @@
+package io.kvmportal.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module direction ui -> backend -> kvm-host, checked on the compiled classes of all three: kvm-host is
+ * plain Java, and no lower layer reaches up into a higher one.
+ */
+class ArchitectureTest {
+    private static final JavaClasses PORTAL = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.kvmportal");
+    private static final String[] WEB_LAYER = {"io.kvmportal.ui..", "io.kvmportal.web.."};
+
+    /** kvm-host is plain Java: no Micronaut, Vaadin, Jakarta or Jetty, and nothing of the layers above it. */
+    @Test
+    void kvmHostIsPlainJavaAndKnowsNothingOfThePortal() {
+        classes().that().resideInAPackage("io.kvmportal.host..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.kvmportal.host..", "java..", "jdk..",
+                        "jnr..", "org.slf4j..", "com.fasterxml.jackson..")
+                .check(PORTAL);
+    }
+
+    @Test
+    void backendKnowsNothingOfTheWebLayer() {
+        noClasses().that().resideInAPackage("io.kvmportal..")
+                .and().resideOutsideOfPackages(WEB_LAYER)
+                .should().dependOnClassesThat().resideInAnyPackage(WEB_LAYER)
+                .orShould().dependOnClassesThat().resideInAnyPackage("com.vaadin..", "org.eclipse.jetty..",
+                        "jakarta.servlet..")
+                .check(PORTAL);
+    }
+}

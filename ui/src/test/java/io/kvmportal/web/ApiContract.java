@@ -1,0 +1,182 @@
+package io.kvmportal.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kvmportal.account.AccountService;
+import io.kvmportal.account.NewUser;
+import io.kvmportal.account.Role;
+import io.kvmportal.account.UserView;
+import io.kvmportal.testing.DatabaseTest;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The REST API through the real web shell (Jetty, filters, Micronaut), on every database (see subclasses). */
+abstract class ApiContract extends DatabaseTest {
+    static final String ADMIN_PASSWORD = "admin-password-1";
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    AccountService accounts;
+    @Inject
+    JsonMapper json;
+    PortalClient client;
+    UserView admin;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new java.util.HashMap<>(super.getProperties());
+        properties.put("portal.admin.password", ADMIN_PASSWORD);
+        properties.put("portal.data-dir", System.getProperty("java.io.tmpdir"));
+        return properties;
+    }
+
+    @BeforeEach
+    void client() {
+        client = new PortalClient(server.getPort());
+        admin = accounts.checkPassword("admin", ADMIN_PASSWORD).orElseThrow();
+    }
+
+    @Test
+    void healthNeedsNoCredentials() throws IOException {
+        HttpResponse<String> health = client.get("/api/v1/health");
+        assertEquals(200, health.statusCode());
+        assertEquals("UP", field(health, "database"));
+    }
+
+    @Test
+    void tokenIssuedForGoodCredentialsAnswersMe() throws IOException {
+        HttpResponse<String> issued = requestToken("admin", ADMIN_PASSWORD);
+        assertEquals(201, issued.statusCode(), issued.body());
+        String token = (String) field(issued, "token");
+        assertTrue(token.startsWith("kvmp_") && token.length() > 40, token);
+        HttpResponse<String> me = client.get("/api/v1/me", "Authorization", "Bearer " + token);
+        assertEquals(200, me.statusCode());
+        assertEquals("admin", field(me, "login"));
+        assertTrue(!me.body().contains("password"), me.body());
+    }
+
+    @Test
+    void wrongCredentialsGet401InTheOneErrorShape() throws IOException {
+        accounts.create(admin, new NewUser("wrongpw", null, "wrongpw-password", Role.USER));
+        HttpResponse<String> wrongPassword = requestToken("wrongpw", "not-the-password");
+        HttpResponse<String> unknownLogin = requestToken("nosuchuser", "not-the-password");
+        assertError(wrongPassword, 401);
+        assertError(unknownLogin, 401);
+        assertEquals(wrongPassword.body(), unknownLogin.body(), "must not reveal which part was wrong");
+    }
+
+    @Test
+    void meWithoutCredentialsIs401() throws IOException {
+        HttpResponse<String> me = client.get("/api/v1/me");
+        assertError(me, 401);
+        assertTrue(me.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertError(client.get("/api/v1/me", "Authorization", "Bearer kvmp_forged"), 401);
+        assertError(client.get("/api/v1/me", "Authorization", "Basic YWRtaW46eA=="), 401);
+    }
+
+    @Test
+    void meWithASessionCookieAndTheSessionIdChangesAtSignIn() throws IOException {
+        String before = PortalClient.sessionCookie(client.get("/login")).orElseThrow();
+        String session = client.signIn("admin", ADMIN_PASSWORD).orElseThrow();
+        assertNotEquals(before, session);
+        HttpResponse<String> me = client.get("/api/v1/me", "Cookie", session);
+        assertEquals(200, me.statusCode(), me.body());
+        assertEquals("admin", field(me, "login"));
+    }
+
+    @Test
+    void aDisabledUserLosesTokenAndSession() throws IOException {
+        UserView dana = accounts.create(admin, new NewUser("dana", null, "dana-password", Role.USER));
+        String token = (String) field(requestToken("dana", "dana-password"), "token");
+        String session = client.signIn("dana", "dana-password").orElseThrow();
+        assertEquals(200, client.get("/api/v1/me", "Authorization", "Bearer " + token).statusCode());
+        accounts.setEnabled(admin, dana.id(), false);
+        assertError(client.get("/api/v1/me", "Authorization", "Bearer " + token), 401);
+        assertError(client.get("/api/v1/me", "Cookie", session), 401);
+        assertTrue(client.signIn("dana", "dana-password").isEmpty(), "a disabled user cannot sign in");
+        accounts.setEnabled(admin, dana.id(), true);
+        assertError(client.get("/api/v1/me", "Cookie", session), 401);
+    }
+
+    @Test
+    void revokedTokenStopsWorking() throws IOException {
+        String token = (String) field(requestToken("admin", ADMIN_PASSWORD), "token");
+        assertEquals(204, client.send("DELETE", "/api/v1/auth/token", null,
+                "Authorization", "Bearer " + token).statusCode());
+        assertError(client.get("/api/v1/me", "Authorization", "Bearer " + token), 401);
+    }
+
+    @Test
+    void badJsonAndUnknownFieldsAre400() throws IOException {
+        assertError(client.send("POST", "/api/v1/auth/token", "{\"login\":"), 400);
+        HttpResponse<String> unknown = client.send("POST", "/api/v1/auth/token",
+                "{\"login\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\",\"admin\":true}");
+        assertError(unknown, 400);
+        assertTrue(unknown.body().contains("admin"), unknown.body());
+        assertError(client.send("POST", "/api/v1/auth/token", "[1,2]"), 400);
+    }
+
+    @Test
+    void unknownRoutesAre404InTheSameShape() throws IOException {
+        String token = (String) field(requestToken("admin", ADMIN_PASSWORD), "token");
+        assertError(client.get("/api/v1/no-such-thing", "Authorization", "Bearer " + token), 404);
+    }
+
+    @Test
+    void sessionCallsThatChangeStateMustComeFromThePortal() throws IOException {
+        String session = client.signIn("admin", ADMIN_PASSWORD).orElseThrow();
+        String body = "{\"login\":\"csrf\",\"password\":\"csrf-password\"}";
+        assertError(client.send("POST", "/api/v1/admin/users", body, "Cookie", session,
+                "Origin", "http://evil.example"), 403);
+        assertTrue(accounts.list(admin).stream().noneMatch(user -> user.login().equals("csrf")));
+        HttpResponse<String> created = client.send("POST", "/api/v1/admin/users", body, "Cookie", session,
+                "Origin", client.origin());
+        assertEquals(201, created.statusCode(), created.body());
+    }
+
+    @Test
+    void onlyAdminsReachTheUserAdministration() throws IOException {
+        accounts.create(admin, new NewUser("plain", null, "plain-password", Role.USER));
+        String token = (String) field(requestToken("plain", "plain-password"), "token");
+        assertError(client.get("/api/v1/admin/users", "Authorization", "Bearer " + token), 403);
+        String adminToken = (String) field(requestToken("admin", ADMIN_PASSWORD), "token");
+        assertEquals(200, client.get("/api/v1/admin/users", "Authorization", "Bearer " + adminToken).statusCode());
+    }
+
+    @Test
+    void repeatedFailuresForALoginAreSlowedDown() throws IOException {
+        accounts.create(admin, new NewUser("slow", null, "slow-password", Role.USER));
+        for (int i = 0; i < 4; i++) {
+            assertError(requestToken("slow", "guess-" + i), 401);
+        }
+        HttpResponse<String> throttled = requestToken("slow", "slow-password");
+        assertError(throttled, 429);
+        assertTrue(client.signIn("slow", "slow-password").isEmpty(), "the form is throttled too");
+    }
+
+    private HttpResponse<String> requestToken(String login, String password) {
+        return client.send("POST", "/api/v1/auth/token",
+                "{\"login\":\"" + login + "\",\"password\":\"" + password + "\"}");
+    }
+
+    private Object field(HttpResponse<String> response, String name) throws IOException {
+        return json.readValue(response.body(), Map.class).get(name);
+    }
+
+    private void assertError(HttpResponse<String> response, int status) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                response.headers().toString());
+        Map<?, ?> error = json.readValue(response.body(), Map.class);
+        assertEquals(status, ((Number) error.get("status")).intValue());
+        assertTrue(error.get("error") instanceof String && error.get("message") instanceof String, response.body());
+    }
+}

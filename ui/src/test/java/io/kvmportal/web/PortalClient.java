@@ -1,0 +1,69 @@
+package io.kvmportal.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A plain HTTP client for the running portal: no cookie jar and no redirects, so tests see every step. */
+final class PortalClient {
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final String base;
+
+    PortalClient(int port) {
+        this.base = "http://localhost:" + port;
+    }
+
+    String origin() {
+        return base;
+    }
+
+    HttpResponse<String> send(String method, String path, String json, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        List<String> all = new ArrayList<>(List.of(headers));
+        if (json != null) {
+            all.addAll(List.of("Content-Type", "application/json"));
+        }
+        if (!all.isEmpty()) {
+            request.headers(all.toArray(String[]::new));
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(method + " " + path + ": " + e, e);
+        }
+    }
+
+    HttpResponse<String> get(String path, String... headers) {
+        return send("GET", path, null, headers);
+    }
+
+    /** Signs in through the sign-in form, as the browser does, and answers the session cookie. */
+    Optional<String> signIn(String login, String password) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", base)
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + login + "&password=" + password))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.headers().firstValue("Location").filter("/"::equals)
+                    .flatMap(location -> sessionCookie(response));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("sign-in: " + e, e);
+        }
+    }
+
+    static Optional<String> sessionCookie(HttpResponse<?> response) {
+        return response.headers().allValues("Set-Cookie").stream()
+                .filter(cookie -> cookie.startsWith(JettyServer.SESSION_COOKIE + "="))
+                .map(cookie -> cookie.substring(0, cookie.indexOf(';')))
+                .findFirst();
+    }
+}

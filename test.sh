@@ -20,6 +20,7 @@ install_test_packages() {
         exit 1
     fi
     echo "test.sh: installing ${missing[*]}"
+    apt-get update -q
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 

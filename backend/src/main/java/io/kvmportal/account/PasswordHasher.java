@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 public class PasswordHasher {
     private final int cost;
     // Compared against when a login does not exist, so that an unknown login costs as much time as a known one.
-    private final String decoy;
+    // Made at first need: hashing at the production cost would add a quarter second to every start.
+    private volatile String decoy;
 
     public PasswordHasher(SecurityConfiguration configuration) {
         this.cost = configuration.getBcryptCost();
-        this.decoy = hash("decoy-password-never-valid");
     }
 
     public String hash(String password) {
@@ -30,6 +30,11 @@ public class PasswordHasher {
 
     /** Spends the time of one comparison, for a login that does not exist. */
     public void spendComparisonTime(String password) {
-        matches(password, decoy);
+        String hash = decoy;
+        if (hash == null) {
+            hash = hash("decoy-password-never-valid");
+            decoy = hash;
+        }
+        matches(password, hash);
     }
 }

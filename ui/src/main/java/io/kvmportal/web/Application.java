@@ -18,6 +18,7 @@ public final class Application {
         Path dataDir = prepareDataDirectory();
         ApplicationContext context = Micronaut.build(args)
                 .mainClass(Application.class)
+                .banner(false)
                 .properties(Map.of("portal.data-dir", dataDir.toString()))
                 .start();
         int port = context.getBean(JettyServer.class).getPort();

@@ -9,6 +9,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.VaadinRequest;
 import io.kvmportal.account.UserView;
 import io.kvmportal.ui.layout.MainLayout;
 import io.kvmportal.ui.security.SignedInUser;
@@ -24,7 +25,7 @@ public class HomeView extends VerticalLayout {
         UserView user = signedIn.get();
         H2 greeting = new H2("Welcome, " + user.displayName());
         greeting.setId("welcome");
-        add(greeting, accountCard(user), apiCard());
+        add(greeting, accountCard(user), apiCard(portalAddress()));
     }
 
     private static Div accountCard(UserView user) {
@@ -35,11 +36,18 @@ public class HomeView extends VerticalLayout {
         return card;
     }
 
-    private static Div apiCard() {
+    /** The address the browser used to reach us, so the example can be pasted as it is. */
+    private static String portalAddress() {
+        VaadinRequest request = VaadinRequest.getCurrent();
+        String host = request == null ? null : request.getHeader("Host");
+        return host == null ? "http://localhost:8080" : "http://" + host;
+    }
+
+    private static Div apiCard(String portal) {
         Div card = card("Scripts and the REST API");
         card.add(new Paragraph("Trade your login for a bearer token, then send it with every call:"),
                 new Code("curl -s -X POST -H 'Content-Type: application/json' "
-                        + "-d '{\"login\":\"…\",\"password\":\"…\"}' <portal>/api/v1/auth/token"),
+                        + "-d '{\"login\":\"<login>\",\"password\":\"<password>\"}' " + portal + "/api/v1/auth/token"),
                 new Paragraph("Tokens expire, and you can revoke one with DELETE /api/v1/auth/token."));
         return card;
     }

@@ -4,6 +4,8 @@ import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -24,8 +26,6 @@ public class MainLayout extends AppLayout {
 
     public MainLayout(SignedInUser signedIn) {
         UserView user = signedIn.get();
-        Span title = new Span("kvm-portal");
-        title.addClassName("portal-title");
         Span who = new Span(user.displayName() + (user.isAdmin() ? " (admin)" : ""));
         who.setId("signed-in-user");
         signOut.setId("sign-out");
@@ -34,13 +34,22 @@ public class MainLayout extends AppLayout {
         HorizontalLayout right = new HorizontalLayout(who, signOut);
         right.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
         right.addClassName("portal-user");
-        addToNavbar(new DrawerToggle(), title, right);
-        addToDrawer(navigation(user));
+        addToNavbar(new DrawerToggle(), right);
+        addToDrawer(brand(), navigation(user));
         setPrimarySection(Section.DRAWER);
+    }
+
+    private static Div brand() {
+        Image logo = new Image("icons/kvm-portal.svg", "");
+        Span name = new Span("kvm-portal");
+        Div brand = new Div(logo, name);
+        brand.addClassName("portal-brand");
+        return brand;
     }
 
     private static SideNav navigation(UserView user) {
         SideNav nav = new SideNav();
+        nav.addClassName("portal-nav");
         nav.addItem(new SideNavItem("Overview", HomeView.class, VaadinIcon.HOME.create()));
         nav.addItem(new SideNavItem("My account", MyAccountView.class, VaadinIcon.USER.create()));
         if (user.isAdmin()) {

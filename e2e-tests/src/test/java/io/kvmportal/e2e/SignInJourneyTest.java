@@ -1,0 +1,130 @@
+package io.kvmportal.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The first minutes of a new portal, in Chromium against the packaged jar: the login, a wrong password, the
+ * admin creating a user, and that user changing their password. Screenshots land in target/screenshots.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SignInJourneyTest {
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static PortalProcess portal;
+    private static Playwright playwright;
+    private static Browser browser;
+    private BrowserContext context;
+    private Page page;
+
+    @BeforeAll
+    static void startPortalAndBrowser() throws IOException {
+        portal = PortalProcess.start();
+        playwright = Playwright.create();
+        browser = Browsers.chromium(playwright);
+    }
+
+    @AfterAll
+    static void stopAll() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (portal != null) {
+            portal.close();
+        }
+    }
+
+    @BeforeEach
+    void freshBrowserSession() {
+        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        page = context.newPage();
+    }
+
+    @AfterEach
+    void closeSession() {
+        context.close();
+    }
+
+    @Test
+    @Order(1)
+    void anAnonymousVisitorLandsOnTheLogin() {
+        page.navigate(portal.url("/"));
+        LoginPage login = new LoginPage(page);
+        assertThat(login.form()).isVisible();
+        page.navigate(portal.url("/admin/users"));
+        assertThat(login.form()).isVisible();
+        screenshot("01-login");
+    }
+
+    @Test
+    @Order(2)
+    void aWrongPasswordShowsAnErrorThatNamesNeitherField() {
+        page.navigate(portal.url("/login"));
+        LoginPage login = new LoginPage(page);
+        login.signIn("admin", "not-the-password");
+        assertThat(login.error("Wrong login name or password.")).isVisible();
+        assertThat(login.form()).isVisible();
+        screenshot("02-wrong-password");
+    }
+
+    @Test
+    @Order(3)
+    void theAdminCreatesAUserAndSignsOut() {
+        page.navigate(portal.url("/"));
+        new LoginPage(page).signIn("admin", PortalProcess.ADMIN_PASSWORD);
+        AppPage app = new AppPage(page);
+        assertThat(app.signedInUser()).containsText("Administrator");
+        screenshot("03-admin-overview");
+        app.open("Users");
+        UsersPage users = new UsersPage(page);
+        assertThat(users.cell("admin").first()).isVisible();
+        users.createUser("alice", "Alice Example", "alice-first-password");
+        assertThat(users.notification()).containsText("Created alice.");
+        assertThat(users.cell("Alice Example")).isVisible();
+        screenshot("04-users");
+        app.signOut();
+        assertThat(new LoginPage(page).form()).isVisible();
+    }
+
+    @Test
+    @Order(4)
+    void theNewUserChangesTheirPasswordAndSignsInWithIt() {
+        page.navigate(portal.url("/"));
+        LoginPage login = new LoginPage(page);
+        login.signIn("alice", "alice-first-password");
+        AppPage app = new AppPage(page);
+        assertThat(app.signedInUser()).containsText("Alice Example");
+        assertThat(app.navigation("Users")).hasCount(0);
+        app.open("My account");
+        MyAccountPage account = new MyAccountPage(page);
+        account.changePassword("alice-first-password", "alice-second-password");
+        assertThat(account.notification()).containsText("Your password is changed");
+        screenshot("05-my-account");
+        app.signOut();
+
+        login.signIn("alice", "alice-first-password");
+        assertThat(login.error("Wrong login name or password.")).isVisible();
+        login.signIn("alice", "alice-second-password");
+        assertThat(app.signedInUser()).containsText("Alice Example");
+    }
+
+    private void screenshot(String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+}

@@ -1,0 +1,29 @@
+package io.kvmportal.e2e;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+
+/** The admin's user list and its new-user dialog. */
+final class UsersPage {
+    private final Page page;
+
+    UsersPage(Page page) {
+        this.page = page;
+    }
+
+    void createUser(String login, String displayName, String password) {
+        page.locator("#new-user").click();
+        page.locator("#new-user-login input").fill(login);
+        page.locator("#new-user-display-name input").fill(displayName);
+        page.locator("#new-user-password input").fill(password);
+        page.locator("#new-user-create").click();
+    }
+
+    Locator cell(String text) {
+        return page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText(text));
+    }
+
+    Locator notification() {
+        return page.locator("vaadin-notification-card");
+    }
+}

@@ -35,6 +35,13 @@ abstract class AccountServiceContract extends DatabaseTest {
         Sql sql;
 
         @Transactional
+        List<String> appliedMigrations() {
+            return sql.list("SELECT \"version\", \"success\" FROM \"flyway_schema_history\""
+                    + " WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"",
+                    row -> row.getString(1) + ":" + row.getBoolean(2));
+        }
+
+        @Transactional
         void deleteAll() {
             sql.update("DELETE FROM api_token");
             sql.update("DELETE FROM portal_user");
@@ -49,6 +56,7 @@ abstract class AccountServiceContract extends DatabaseTest {
 
     @Test
     void migrationsCreatedTheSchema() {
+        assertEquals(List.of("1:true"), cleaner.appliedMigrations());
         assertTrue(accounts.hasAccounts());
         assertEquals(Role.ADMIN, admin.role());
         assertEquals("admin", admin.login());

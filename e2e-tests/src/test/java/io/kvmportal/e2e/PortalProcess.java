@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * directory (so a fresh H2 database), a free port and a known admin password. Its output goes to a log file
  * that a failing test can point at.
  */
-final class PortalProcess implements AutoCloseable {
+public final class PortalProcess implements AutoCloseable {
     static final String ADMIN_PASSWORD = "e2e-admin-password";
     private final Process process;
     private final Path dataDir;
@@ -35,7 +35,7 @@ final class PortalProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static PortalProcess start() throws IOException {
+    public static PortalProcess start() throws IOException {
         Path jar = Path.of(System.getProperty("portal.jar", "../ui/target/kvm-portal.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No portal jar at " + jar + ": build the ui module first");
@@ -54,12 +54,17 @@ final class PortalProcess implements AutoCloseable {
         return portal;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://localhost:" + port + path;
     }
 
     Path log() {
         return log;
+    }
+
+    /** The portal's process id, for reading its figures from /proc. */
+    public long pid() {
+        return process.pid();
     }
 
     private void awaitHealthy(Duration timeout) {

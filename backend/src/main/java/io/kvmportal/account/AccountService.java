@@ -1,6 +1,11 @@
 package io.kvmportal.account;
 
+import io.kvmportal.api.Actor;
 import io.kvmportal.api.Fault;
+import io.kvmportal.api.PortalException;
+import io.kvmportal.audit.AuditAction;
+import io.kvmportal.audit.AuditLog;
+import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.persistence.DataAccessException;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
@@ -11,23 +16,25 @@ import java.util.Optional;
 
 /**
  * Portal accounts: who exists, with which role, and whether they may sign in. Every method that changes
- * something takes the acting user and checks that they may do it; the views and controllers only pass it on.
+ * something takes the acting user, checks that they may do it, and records the outcome in the audit log.
  */
 @Singleton
 public class AccountService {
     static final int MAX_DISPLAY_NAME = 100;
     private final UserRepository users;
     private final PasswordHasher hasher;
+    private final AuditLog audit;
     private final Clock clock;
 
-    public AccountService(UserRepository users, PasswordHasher hasher, Clock clock) {
+    public AccountService(UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock) {
         this.users = users;
         this.hasher = hasher;
+        this.audit = audit;
         this.clock = clock;
     }
 
     @ReadOnly
-    public List<UserView> list(UserView actor) {
+    public List<UserView> list(Actor actor) {
         requireAdmin(actor);
         return users.findAll().stream().map(User::view).toList();
     }
@@ -36,6 +43,11 @@ public class AccountService {
     @ReadOnly
     public Optional<UserView> find(long id) {
         return users.findById(id).map(User::view);
+    }
+
+    @ReadOnly
+    public boolean hasAccounts() {
+        return users.count() > 0;
     }
 
     /**
@@ -56,14 +68,19 @@ public class AccountService {
     }
 
     @Transactional
-    public UserView create(UserView actor, NewUser request) {
-        requireAdmin(actor);
-        return createUnchecked(request);
-    }
-
-    @ReadOnly
-    public boolean hasAccounts() {
-        return users.count() > 0;
+    public UserView create(Actor actor, NewUser request) {
+        try {
+            requireAdmin(actor);
+            UserView created = createUnchecked(request);
+            audit.success(actor.id(), actor.login(), AuditAction.USER_CREATED,
+                    AuditTarget.user(created.id(), created.login()));
+            return created;
+        } catch (PortalException refused) {
+            // A refused account has no id yet: the entry names the login that was asked for.
+            audit.failure(actor.id(), actor.login(), AuditAction.USER_CREATED,
+                    new AuditTarget("user", null, String.valueOf(request.login()), null), refused.getMessage());
+            throw refused;
+        }
     }
 
     /** Creates the first admin on an empty database; nobody is signed in yet to act. */
@@ -72,53 +89,69 @@ public class AccountService {
         if (users.count() > 0) {
             throw AccountException.conflict("The portal already has accounts.");
         }
-        return createUnchecked(new NewUser("admin", "Administrator", password, Role.ADMIN));
+        UserView admin = createUnchecked(new NewUser("admin", "Administrator", password, Role.ADMIN));
+        audit.success(null, "(first start)", AuditAction.USER_CREATED, AuditTarget.user(admin.id(), admin.login()));
+        return admin;
     }
 
     @Transactional
-    public void changeOwnPassword(UserView actor, String currentPassword, String newPassword) {
-        User self = users.findById(actor.id()).orElseThrow(() -> AccountException.notFound(actor.id()));
-        if (currentPassword == null || !hasher.matches(currentPassword, self.passwordHash())) {
-            throw AccountException.invalid("The current password is not correct.");
-        }
-        PasswordPolicy.check(self.login(), newPassword);
-        if (newPassword.equals(currentPassword)) {
-            throw AccountException.invalid("The new password must differ from the current one.");
-        }
-        users.updatePasswordHash(self.id(), hasher.hash(newPassword), clock.instant());
-    }
-
-    @Transactional
-    public void resetPassword(UserView actor, long userId, String newPassword) {
-        requireAdmin(actor);
-        User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
-        PasswordPolicy.check(user.login(), newPassword);
-        users.updatePasswordHash(userId, hasher.hash(newPassword), clock.instant());
-    }
-
-    @Transactional
-    public UserView setEnabled(UserView actor, long userId, boolean enabled) {
-        requireAdmin(actor);
-        User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
-        if (!enabled) {
-            if (user.id() == actor.id()) {
-                throw AccountException.conflict("You cannot disable your own account.");
+    public void changeOwnPassword(Actor actor, String currentPassword, String newPassword) {
+        audit.record(actor, AuditAction.PASSWORD_CHANGED, AuditTarget.user(actor.id(), actor.login()), () -> {
+            User self = users.findById(actor.id()).orElseThrow(() -> AccountException.notFound(actor.id()));
+            if (currentPassword == null || !hasher.matches(currentPassword, self.passwordHash())) {
+                throw AccountException.invalid("The current password is not correct.");
             }
-            refuseIfLastAdmin(user, "disable");
-        }
-        users.updateEnabled(userId, enabled, clock.instant());
-        return users.findById(userId).orElseThrow().view();
+            PasswordPolicy.check(self.login(), newPassword);
+            if (newPassword.equals(currentPassword)) {
+                throw AccountException.invalid("The new password must differ from the current one.");
+            }
+            users.updatePasswordHash(self.id(), hasher.hash(newPassword), clock.instant());
+        });
     }
 
     @Transactional
-    public void delete(UserView actor, long userId) {
-        requireAdmin(actor);
-        User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
-        if (user.id() == actor.id()) {
-            throw AccountException.conflict("You cannot delete your own account.");
-        }
-        refuseIfLastAdmin(user, "delete");
-        users.delete(userId);
+    public void resetPassword(Actor actor, long userId, String newPassword) {
+        audit.record(actor, AuditAction.PASSWORD_RESET, target(userId), () -> {
+            requireAdmin(actor);
+            User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
+            PasswordPolicy.check(user.login(), newPassword);
+            users.updatePasswordHash(userId, hasher.hash(newPassword), clock.instant());
+        });
+    }
+
+    @Transactional
+    public UserView setEnabled(Actor actor, long userId, boolean enabled) {
+        AuditAction action = enabled ? AuditAction.USER_ENABLED : AuditAction.USER_DISABLED;
+        return audit.record(actor, action, target(userId), () -> {
+            requireAdmin(actor);
+            User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
+            if (!enabled) {
+                if (user.id() == actor.id()) {
+                    throw AccountException.conflict("You cannot disable your own account.");
+                }
+                refuseIfLastAdmin(user, "disable");
+            }
+            users.updateEnabled(userId, enabled, clock.instant());
+            return users.findById(userId).orElseThrow().view();
+        });
+    }
+
+    @Transactional
+    public void delete(Actor actor, long userId) {
+        audit.record(actor, AuditAction.USER_DELETED, target(userId), () -> {
+            requireAdmin(actor);
+            User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
+            if (user.id() == actor.id()) {
+                throw AccountException.conflict("You cannot delete your own account.");
+            }
+            refuseIfLastAdmin(user, "delete");
+            users.delete(userId);
+        });
+    }
+
+    private AuditTarget target(long userId) {
+        String login = users.findById(userId).map(User::login).orElse("#" + userId);
+        return AuditTarget.user(userId, login);
     }
 
     private UserView createUnchecked(NewUser request) {
@@ -159,8 +192,8 @@ public class AccountService {
         return name;
     }
 
-    static void requireAdmin(UserView actor) {
-        if (actor == null || !actor.isAdmin() || !actor.enabled()) {
+    static void requireAdmin(Actor actor) {
+        if (actor == null || !actor.admin()) {
             throw new AccountException(Fault.FORBIDDEN, "Only an admin may do this.");
         }
     }

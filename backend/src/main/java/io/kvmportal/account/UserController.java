@@ -1,6 +1,7 @@
 package io.kvmportal.account;
 
-import io.kvmportal.auth.CurrentUser;
+import io.kvmportal.api.Actor;
+import io.kvmportal.api.CurrentUser;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -34,18 +35,18 @@ class UserController {
     }
 
     @Get
-    List<UserView> list(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView actor) {
+    List<UserView> list(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor) {
         return accounts.list(actor);
     }
 
     @Post
     @Status(HttpStatus.CREATED)
-    UserView create(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView actor, @Body NewUser request) {
+    UserView create(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @Body NewUser request) {
         return accounts.create(actor, request);
     }
 
     @Patch("/{id}")
-    UserView update(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView actor, @PathVariable long id,
+    UserView update(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id,
                     @Body UserUpdate update) {
         if (update.enabled() == null) {
             throw AccountException.invalid("Nothing to change: give \"enabled\".");
@@ -54,14 +55,14 @@ class UserController {
     }
 
     @Put("/{id}/password")
-    HttpResponse<?> resetPassword(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView actor, @PathVariable long id,
+    HttpResponse<?> resetPassword(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id,
                                   @Body PasswordReset reset) {
         accounts.resetPassword(actor, id, reset.password());
         return HttpResponse.noContent();
     }
 
     @Delete("/{id}")
-    HttpResponse<?> delete(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView actor, @PathVariable long id) {
+    HttpResponse<?> delete(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id) {
         accounts.delete(actor, id);
         return HttpResponse.noContent();
     }

@@ -1,5 +1,6 @@
 package io.kvmportal.account;
 
+import io.kvmportal.api.Actor;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
 
@@ -10,5 +11,10 @@ public record UserView(long id, String login, String displayName, Role role, boo
 
     public boolean isAdmin() {
         return role == Role.ADMIN;
+    }
+
+    /** This account as the one asking for something. */
+    public Actor actor() {
+        return new Actor(id, login, isAdmin());
     }
 }

@@ -25,8 +25,8 @@ class ApiTokenRepository {
                 + " AND expires_at > ?", row -> row.getLong(1), tokenHash, now);
     }
 
-    boolean revoke(String tokenHash, Instant now) {
-        return sql.update("UPDATE api_token SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
-                now, tokenHash) == 1;
+    boolean revoke(long userId, String tokenHash, Instant now) {
+        return sql.update("UPDATE api_token SET revoked_at = ? WHERE token_hash = ? AND user_id = ?"
+                + " AND revoked_at IS NULL", now, tokenHash, userId) == 1;
     }
 }

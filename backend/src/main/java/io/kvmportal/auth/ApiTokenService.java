@@ -3,6 +3,10 @@ package io.kvmportal.auth;
 import io.kvmportal.account.AccountService;
 import io.kvmportal.account.SecurityConfiguration;
 import io.kvmportal.account.UserView;
+import io.kvmportal.api.Actor;
+import io.kvmportal.audit.AuditAction;
+import io.kvmportal.audit.AuditLog;
+import io.kvmportal.audit.AuditTarget;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
@@ -28,15 +32,17 @@ public class ApiTokenService {
     private final SignInService signIn;
     private final SecurityConfiguration configuration;
     private final SecureRandom random;
+    private final AuditLog audit;
     private final Clock clock;
 
     ApiTokenService(ApiTokenRepository tokens, AccountService accounts, SignInService signIn,
-                    SecurityConfiguration configuration, SecureRandom random, Clock clock) {
+                    SecurityConfiguration configuration, SecureRandom random, AuditLog audit, Clock clock) {
         this.tokens = tokens;
         this.accounts = accounts;
         this.signIn = signIn;
         this.configuration = configuration;
         this.random = random;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -49,6 +55,7 @@ public class ApiTokenService {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(configuration.getTokenLifetime());
         tokens.insert(user.id(), hash(token), now, expiresAt);
+        audit.success(user.id(), user.login(), AuditAction.TOKEN_ISSUED, AuditTarget.user(user.id(), user.login()));
         return new IssuedToken(token, "Bearer", expiresAt);
     }
 
@@ -63,10 +70,15 @@ public class ApiTokenService {
                 .filter(UserView::enabled);
     }
 
-    /** Revokes a token; answers whether it was live. */
+    /** Revokes a token of the actor's own; answers whether it was live. */
     @Transactional
-    public boolean revoke(String token) {
-        return token != null && tokens.revoke(hash(token), clock.instant());
+    public boolean revoke(Actor actor, String token) {
+        boolean revoked = token != null && tokens.revoke(actor.id(), hash(token), clock.instant());
+        if (revoked) {
+            audit.success(actor.id(), actor.login(), AuditAction.TOKEN_REVOKED,
+                    AuditTarget.user(actor.id(), actor.login()));
+        }
+        return revoked;
     }
 
     static String hash(String token) {

@@ -1,6 +1,7 @@
 package io.kvmportal.auth;
 
-import io.kvmportal.account.UserView;
+import io.kvmportal.api.Actor;
+import io.kvmportal.api.CurrentUser;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -28,9 +29,9 @@ class TokenController {
 
     /** Revokes the bearer token this request came with. */
     @Delete("/auth/token")
-    HttpResponse<?> revoke(@RequestAttribute(CurrentUser.ATTRIBUTE) UserView user,
+    HttpResponse<?> revoke(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor,
                            @Header("Authorization") String authorization) {
         String token = authorization.startsWith("Bearer ") ? authorization.substring(7).strip() : "";
-        return tokens.revoke(token) ? HttpResponse.noContent() : HttpResponse.notFound();
+        return tokens.revoke(actor, token) ? HttpResponse.noContent() : HttpResponse.notFound();
     }
 }

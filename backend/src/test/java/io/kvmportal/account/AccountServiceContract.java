@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvmportal.api.Fault;
+import io.kvmportal.audit.AuditAction;
+import io.kvmportal.audit.AuditEvent;
+import io.kvmportal.audit.AuditLog;
+import io.kvmportal.audit.AuditQuery;
 import io.kvmportal.persistence.Sql;
 import io.kvmportal.testing.DatabaseTest;
 import io.micronaut.transaction.annotation.Transactional;
@@ -27,6 +31,8 @@ abstract class AccountServiceContract extends DatabaseTest {
     AccountService accounts;
     @Inject
     Cleaner cleaner;
+    @Inject
+    AuditLog audit;
     UserView admin;
 
     @jakarta.inject.Singleton
@@ -43,6 +49,7 @@ abstract class AccountServiceContract extends DatabaseTest {
 
         @Transactional
         void deleteAll() {
+            sql.update("DELETE FROM audit_event");
             sql.update("DELETE FROM api_token");
             sql.update("DELETE FROM portal_user");
         }
@@ -56,7 +63,7 @@ abstract class AccountServiceContract extends DatabaseTest {
 
     @Test
     void migrationsCreatedTheSchema() {
-        assertEquals(List.of("1:true"), cleaner.appliedMigrations());
+        assertEquals(List.of("1:true", "2:true"), cleaner.appliedMigrations());
         assertTrue(accounts.hasAccounts());
         assertEquals(Role.ADMIN, admin.role());
         assertEquals("admin", admin.login());
@@ -64,13 +71,13 @@ abstract class AccountServiceContract extends DatabaseTest {
 
     @Test
     void createsAUserWhoCanSignIn() {
-        UserView alice = accounts.create(admin, new NewUser("alice", "Alice A.", "alice-password-1", null));
+        UserView alice = accounts.create(admin.actor(), new NewUser("alice", "Alice A.", "alice-password-1", null));
         assertEquals(Role.USER, alice.role());
         assertTrue(alice.enabled());
         assertTrue(accounts.checkPassword("alice", "alice-password-1").isPresent());
         assertTrue(accounts.checkPassword("alice", "wrong-password-1").isEmpty());
         assertTrue(accounts.checkPassword("nobody", "alice-password-1").isEmpty());
-        assertEquals(List.of("admin", "alice"), accounts.list(admin).stream().map(UserView::login).toList());
+        assertEquals(List.of("admin", "alice"), accounts.list(admin.actor()).stream().map(UserView::login).toList());
     }
 
     @ParameterizedTest
@@ -78,79 +85,102 @@ abstract class AccountServiceContract extends DatabaseTest {
             "ali;rm", "alice\n"})
     void refusesBadLoginNames(String login) {
         AccountException refusal = assertThrows(AccountException.class,
-                () -> accounts.create(admin, new NewUser(login, null, "long-enough-pw", Role.USER)));
+                () -> accounts.create(admin.actor(), new NewUser(login, null, "long-enough-pw", Role.USER)));
         assertEquals(Fault.INVALID_INPUT, refusal.fault());
         assertTrue(refusal.getMessage().contains(LoginName.RULE), refusal.getMessage());
     }
 
     @Test
     void acceptsLoginNamesAtTheLimits() {
-        accounts.create(admin, new NewUser("ab", null, "long-enough-pw", Role.USER));
-        accounts.create(admin, new NewUser("a-b-c-d-e-f-g-h-i-j-k-l-m-n", null, "long-enough-pw", Role.USER));
-        assertEquals(3, accounts.list(admin).size());
+        accounts.create(admin.actor(), new NewUser("ab", null, "long-enough-pw", Role.USER));
+        accounts.create(admin.actor(), new NewUser("a-b-c-d-e-f-g-h-i-j-k-l-m-n", null, "long-enough-pw", Role.USER));
+        assertEquals(3, accounts.list(admin.actor()).size());
     }
 
     @Test
     void refusesWeakPasswordsAndDuplicates() {
         assertEquals(Fault.INVALID_INPUT, assertThrows(AccountException.class,
-                () -> accounts.create(admin, new NewUser("bob", null, "short", Role.USER))).fault());
+                () -> accounts.create(admin.actor(), new NewUser("bob", null, "short", Role.USER))).fault());
         assertEquals(Fault.INVALID_INPUT, assertThrows(AccountException.class,
-                () -> accounts.create(admin, new NewUser("bobbobbobbob", null, "bobbobbobbob", Role.USER))).fault());
+                () -> accounts.create(admin.actor(), new NewUser("bobbobbobbob", null, "bobbobbobbob", Role.USER))).fault());
         assertEquals(Fault.INVALID_INPUT, assertThrows(AccountException.class,
-                () -> accounts.create(admin, new NewUser("bob", null, "x".repeat(73), Role.USER))).fault());
-        accounts.create(admin, new NewUser("bob", null, "bob-password-1", Role.USER));
+                () -> accounts.create(admin.actor(), new NewUser("bob", null, "x".repeat(73), Role.USER))).fault());
+        accounts.create(admin.actor(), new NewUser("bob", null, "bob-password-1", Role.USER));
         AccountException duplicate = assertThrows(AccountException.class,
-                () -> accounts.create(admin, new NewUser("bob", null, "bob-password-2", Role.USER)));
+                () -> accounts.create(admin.actor(), new NewUser("bob", null, "bob-password-2", Role.USER)));
         assertEquals(Fault.CONFLICT, duplicate.fault());
-        assertEquals(2, accounts.list(admin).size());
+        assertEquals(2, accounts.list(admin.actor()).size());
     }
 
     @Test
     void onlyAdminsManageAccounts() {
-        UserView carol = accounts.create(admin, new NewUser("carol", null, "carol-password", Role.USER));
-        assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class, () -> accounts.list(carol)).fault());
+        UserView carol = accounts.create(admin.actor(), new NewUser("carol", null, "carol-password", Role.USER));
+        assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class, () -> accounts.list(carol.actor())).fault());
         assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class,
-                () -> accounts.create(carol, new NewUser("dave", null, "dave-password", Role.ADMIN))).fault());
+                () -> accounts.create(carol.actor(), new NewUser("dave", null, "dave-password", Role.ADMIN))).fault());
         assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class,
-                () -> accounts.setEnabled(carol, admin.id(), false)).fault());
+                () -> accounts.setEnabled(carol.actor(), admin.id(), false)).fault());
         assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class,
-                () -> accounts.delete(carol, admin.id())).fault());
+                () -> accounts.delete(carol.actor(), admin.id())).fault());
         assertEquals(Fault.FORBIDDEN, assertThrows(AccountException.class,
-                () -> accounts.resetPassword(carol, admin.id(), "taken-over-pw")).fault());
+                () -> accounts.resetPassword(carol.actor(), admin.id(), "taken-over-pw")).fault());
         assertTrue(accounts.checkPassword("admin", PASSWORD).isPresent());
     }
 
     @Test
     void changesOwnPasswordOnlyWithTheCurrentOne() {
-        UserView erin = accounts.create(admin, new NewUser("erin", null, "erin-password-1", Role.USER));
-        assertThrows(AccountException.class, () -> accounts.changeOwnPassword(erin, "wrong", "erin-password-2"));
-        assertThrows(AccountException.class, () -> accounts.changeOwnPassword(erin, "erin-password-1", "short"));
-        accounts.changeOwnPassword(erin, "erin-password-1", "erin-password-2");
+        UserView erin = accounts.create(admin.actor(), new NewUser("erin", null, "erin-password-1", Role.USER));
+        assertThrows(AccountException.class, () -> accounts.changeOwnPassword(erin.actor(), "wrong", "erin-password-2"));
+        assertThrows(AccountException.class, () -> accounts.changeOwnPassword(erin.actor(), "erin-password-1", "short"));
+        accounts.changeOwnPassword(erin.actor(), "erin-password-1", "erin-password-2");
         assertTrue(accounts.checkPassword("erin", "erin-password-1").isEmpty());
         assertTrue(accounts.checkPassword("erin", "erin-password-2").isPresent());
     }
 
     @Test
     void adminResetsAPasswordAndDisablesAndEnables() {
-        UserView frank = accounts.create(admin, new NewUser("frank", null, "frank-password", Role.USER));
-        accounts.resetPassword(admin, frank.id(), "frank-new-password");
+        UserView frank = accounts.create(admin.actor(), new NewUser("frank", null, "frank-password", Role.USER));
+        accounts.resetPassword(admin.actor(), frank.id(), "frank-new-password");
         assertTrue(accounts.checkPassword("frank", "frank-new-password").isPresent());
-        assertFalse(accounts.setEnabled(admin, frank.id(), false).enabled());
+        assertFalse(accounts.setEnabled(admin.actor(), frank.id(), false).enabled());
         assertFalse(accounts.find(frank.id()).orElseThrow().enabled());
-        assertTrue(accounts.setEnabled(admin, frank.id(), true).enabled());
+        assertTrue(accounts.setEnabled(admin.actor(), frank.id(), true).enabled());
     }
 
     @Test
     void refusesToRemoveYourselfOrTheLastAdmin() {
         assertEquals(Fault.CONFLICT, assertThrows(AccountException.class,
-                () -> accounts.delete(admin, admin.id())).fault());
+                () -> accounts.delete(admin.actor(), admin.id())).fault());
         assertEquals(Fault.CONFLICT, assertThrows(AccountException.class,
-                () -> accounts.setEnabled(admin, admin.id(), false)).fault());
+                () -> accounts.setEnabled(admin.actor(), admin.id(), false)).fault());
         assertEquals(Fault.NOT_FOUND, assertThrows(AccountException.class,
-                () -> accounts.delete(admin, 987654)).fault());
-        UserView grace = accounts.create(admin, new NewUser("grace", null, "grace-password", Role.USER));
-        accounts.delete(admin, grace.id());
+                () -> accounts.delete(admin.actor(), 987654)).fault());
+        UserView grace = accounts.create(admin.actor(), new NewUser("grace", null, "grace-password", Role.USER));
+        accounts.delete(admin.actor(), grace.id());
         assertTrue(accounts.find(grace.id()).isEmpty());
+    }
+
+    @Test
+    void changesAndRefusalsAreAuditedAndUsersSeeOnlyTheirOwn() {
+        UserView hank = accounts.create(admin.actor(), new NewUser("hank", null, "hank-password", Role.USER));
+        assertThrows(AccountException.class, () -> accounts.delete(admin.actor(), admin.id()));
+        assertThrows(AccountException.class, () -> accounts.list(hank.actor()));
+        accounts.changeOwnPassword(hank.actor(), "hank-password", "hank-password-2");
+
+        List<AuditEvent> all = audit.find(admin.actor(), AuditQuery.latest(100));
+        assertEquals(List.of("PASSWORD_CHANGED hank true", "USER_DELETED admin false", "USER_CREATED hank true",
+                "USER_CREATED admin true"), all.stream()
+                .map(event -> event.action() + " " + event.targetName() + " " + event.success()).toList());
+        AuditEvent refused = all.get(1);
+        assertEquals("admin", refused.actorLogin());
+        assertEquals("You cannot delete your own account.", refused.reason());
+
+        List<AuditEvent> hanks = audit.find(hank.actor(), AuditQuery.latest(100));
+        assertEquals(List.of("PASSWORD_CHANGED", "USER_CREATED"),
+                hanks.stream().map(event -> event.action().name()).toList());
+        assertEquals(List.of("USER_DELETED"), audit.find(admin.actor(),
+                new AuditQuery(null, AuditAction.USER_DELETED, null, null, null, 10)).stream()
+                .map(event -> event.action().name()).toList());
     }
 
     /** Two admins deleting each other at the same moment: the row locks let exactly one succeed. */
@@ -159,14 +189,14 @@ abstract class AccountServiceContract extends DatabaseTest {
         for (int round = 0; round < 5; round++) {
             cleaner.deleteAll();
             UserView first = accounts.createFirstAdmin(PASSWORD);
-            UserView second = accounts.create(first, new NewUser("second", null, PASSWORD, Role.ADMIN));
+            UserView second = accounts.create(first.actor(), new NewUser("second", null, PASSWORD, Role.ADMIN));
             CyclicBarrier start = new CyclicBarrier(2);
             List<CompletableFuture<Boolean>> attempts = new ArrayList<>();
             for (UserView[] pair : new UserView[][] {{first, second}, {second, first}}) {
                 attempts.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         start.await(5, TimeUnit.SECONDS);
-                        accounts.delete(pair[0], pair[1].id());
+                        accounts.delete(pair[0].actor(), pair[1].id());
                         return true;
                     } catch (AccountException refused) {
                         return false;
@@ -178,7 +208,7 @@ abstract class AccountServiceContract extends DatabaseTest {
             long succeeded = attempts.stream().filter(CompletableFuture::join).count();
             assertEquals(1, succeeded, "round " + round);
             assertEquals(1, accounts.list(accounts.find(first.id()).or(() -> accounts.find(second.id()))
-                    .orElseThrow()).size());
+                    .orElseThrow().actor()).size());
         }
     }
 }

@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * How long the packaged portal takes from {@code java -jar} to its first answered request, against the same
  * JVM starting and exiting ({@code java -version}) in the same run, plus the jar's size and the portal's idle
- * RSS. Not a test: run it with
- * {@code mvn -f e2e-tests/pom.xml test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.kvmportal.bench.StartupBenchmark} after building the jar.
+ * RSS. Not a test; after building the jar, from e2e-tests/:
+ * <pre>
+ * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
+ * java -cp target/test-classes:$(cat target/classpath.txt) io.kvmportal.bench.StartupBenchmark
+ * </pre>
  */
 public final class StartupBenchmark {
     private static final int RUNS = 5;

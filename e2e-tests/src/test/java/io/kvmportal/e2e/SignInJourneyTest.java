@@ -98,6 +98,10 @@ class SignInJourneyTest {
         assertThat(users.notification()).containsText("Created alice.");
         assertThat(users.cell("Alice Example")).isVisible();
         screenshot("04-users");
+        app.open("Audit log");
+        assertThat(users.cell("USER_CREATED").first()).isVisible();
+        assertThat(users.cell("refused").first()).isVisible();
+        screenshot("06-audit");
         app.signOut();
         assertThat(new LoginPage(page).form()).isVisible();
     }

@@ -3,7 +3,7 @@ package io.kvmportal.web;
 import io.kvmportal.account.UserView;
 import io.kvmportal.api.ApiError;
 import io.kvmportal.auth.ApiTokenService;
-import io.kvmportal.auth.CurrentUser;
+import io.kvmportal.api.CurrentUser;
 import jakarta.inject.Singleton;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -46,7 +46,7 @@ class ApiAuthenticationFilter extends HttpFilter {
                 refuse(response, 401, "The bearer token is not valid, has expired or was revoked.");
                 return;
             }
-            request.setAttribute(CurrentUser.ATTRIBUTE, user.get());
+            request.setAttribute(CurrentUser.ATTRIBUTE, user.get().actor());
         } else if (request.getAttribute(CurrentUser.ATTRIBUTE) == null) {
             refuse(response, 401, "Sign in first: send the session cookie of a signed-in browser, or "
                     + "'Authorization: Bearer <token>' with a token from POST /api/v1/auth/token.");

@@ -2,7 +2,7 @@ package io.kvmportal.web;
 
 import io.kvmportal.account.AccountService;
 import io.kvmportal.account.UserView;
-import io.kvmportal.auth.CurrentUser;
+import io.kvmportal.api.CurrentUser;
 import jakarta.inject.Singleton;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -33,7 +33,7 @@ class SessionGuardFilter extends HttpFilter {
         if (userId.isPresent()) {
             Optional<UserView> user = accounts.find(userId.get()).filter(UserView::enabled);
             if (user.isPresent()) {
-                request.setAttribute(CurrentUser.ATTRIBUTE, user.get());
+                request.setAttribute(CurrentUser.ATTRIBUTE, user.get().actor());
             } else {
                 session.invalidate();
             }

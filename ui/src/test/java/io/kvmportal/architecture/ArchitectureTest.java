@@ -2,6 +2,7 @@ package io.kvmportal.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -35,5 +36,11 @@ class ArchitectureTest {
                 .orShould().dependOnClassesThat().resideInAnyPackage("com.vaadin..", "org.eclipse.jetty..",
                         "jakarta.servlet..")
                 .check(PORTAL);
+    }
+
+    /** Features may use each other one way only: account uses audit, auth uses account, never back. */
+    @Test
+    void featuresAreFreeOfCycles() {
+        slices().matching("io.kvmportal.(*)..").should().beFreeOfCycles().check(PORTAL);
     }
 }

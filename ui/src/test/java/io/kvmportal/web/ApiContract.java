@@ -9,11 +9,13 @@ import io.kvmportal.account.NewUser;
 import io.kvmportal.account.Role;
 import io.kvmportal.account.UserView;
 import io.kvmportal.testing.DatabaseTest;
+import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,7 @@ abstract class ApiContract extends DatabaseTest {
 
     @Test
     void wrongCredentialsGet401InTheOneErrorShape() throws IOException {
-        accounts.create(admin, new NewUser("wrongpw", null, "wrongpw-password", Role.USER));
+        accounts.create(admin.actor(), new NewUser("wrongpw", null, "wrongpw-password", Role.USER));
         HttpResponse<String> wrongPassword = requestToken("wrongpw", "not-the-password");
         HttpResponse<String> unknownLogin = requestToken("nosuchuser", "not-the-password");
         assertError(wrongPassword, 401);
@@ -94,15 +96,15 @@ abstract class ApiContract extends DatabaseTest {
 
     @Test
     void aDisabledUserLosesTokenAndSession() throws IOException {
-        UserView dana = accounts.create(admin, new NewUser("dana", null, "dana-password", Role.USER));
+        UserView dana = accounts.create(admin.actor(), new NewUser("dana", null, "dana-password", Role.USER));
         String token = (String) field(requestToken("dana", "dana-password"), "token");
         String session = client.signIn("dana", "dana-password").orElseThrow();
         assertEquals(200, client.get("/api/v1/me", "Authorization", "Bearer " + token).statusCode());
-        accounts.setEnabled(admin, dana.id(), false);
+        accounts.setEnabled(admin.actor(), dana.id(), false);
         assertError(client.get("/api/v1/me", "Authorization", "Bearer " + token), 401);
         assertError(client.get("/api/v1/me", "Cookie", session), 401);
         assertTrue(client.signIn("dana", "dana-password").isEmpty(), "a disabled user cannot sign in");
-        accounts.setEnabled(admin, dana.id(), true);
+        accounts.setEnabled(admin.actor(), dana.id(), true);
         assertError(client.get("/api/v1/me", "Cookie", session), 401);
     }
 
@@ -136,7 +138,7 @@ abstract class ApiContract extends DatabaseTest {
         String body = "{\"login\":\"csrf\",\"password\":\"csrf-password\"}";
         assertError(client.send("POST", "/api/v1/admin/users", body, "Cookie", session,
                 "Origin", "http://evil.example"), 403);
-        assertTrue(accounts.list(admin).stream().noneMatch(user -> user.login().equals("csrf")));
+        assertTrue(accounts.list(admin.actor()).stream().noneMatch(user -> user.login().equals("csrf")));
         HttpResponse<String> created = client.send("POST", "/api/v1/admin/users", body, "Cookie", session,
                 "Origin", client.origin());
         assertEquals(201, created.statusCode(), created.body());
@@ -144,7 +146,7 @@ abstract class ApiContract extends DatabaseTest {
 
     @Test
     void onlyAdminsReachTheUserAdministration() throws IOException {
-        accounts.create(admin, new NewUser("plain", null, "plain-password", Role.USER));
+        accounts.create(admin.actor(), new NewUser("plain", null, "plain-password", Role.USER));
         String token = (String) field(requestToken("plain", "plain-password"), "token");
         assertError(client.get("/api/v1/admin/users", "Authorization", "Bearer " + token), 403);
         String adminToken = (String) field(requestToken("admin", ADMIN_PASSWORD), "token");
@@ -153,13 +155,37 @@ abstract class ApiContract extends DatabaseTest {
 
     @Test
     void repeatedFailuresForALoginAreSlowedDown() throws IOException {
-        accounts.create(admin, new NewUser("slow", null, "slow-password", Role.USER));
+        accounts.create(admin.actor(), new NewUser("slow", null, "slow-password", Role.USER));
         for (int i = 0; i < 4; i++) {
             assertError(requestToken("slow", "guess-" + i), 401);
         }
         HttpResponse<String> throttled = requestToken("slow", "slow-password");
         assertError(throttled, 429);
         assertTrue(client.signIn("slow", "slow-password").isEmpty(), "the form is throttled too");
+    }
+
+    @Test
+    void theAuditLogShowsSignInsAndUsersSeeOnlyTheirOwnEntries() throws IOException {
+        accounts.create(admin.actor(), new NewUser("ivy", null, "ivy-password", Role.USER));
+        assertError(requestToken("ivy", "a-wrong-guess"), 401);
+        String ivyToken = (String) field(requestToken("ivy", "ivy-password"), "token");
+        String adminToken = (String) field(requestToken("admin", ADMIN_PASSWORD), "token");
+
+        List<Map<String, Object>> ivys = list(client.get("/api/v1/audit", "Authorization", "Bearer " + ivyToken));
+        assertTrue(ivys.stream().allMatch(entry -> "ivy".equals(entry.get("actorLogin"))
+                || "ivy".equals(entry.get("targetName"))), ivys.toString());
+        assertTrue(ivys.stream().anyMatch(entry -> "TOKEN_ISSUED".equals(entry.get("action"))), ivys.toString());
+
+        List<Map<String, Object>> failures = list(client.get("/api/v1/audit?action=SIGN_IN&login=ivy",
+                "Authorization", "Bearer " + adminToken));
+        assertTrue(failures.stream().anyMatch(entry -> Boolean.FALSE.equals(entry.get("success"))
+                && "Wrong login name or password.".equals(entry.get("reason"))), failures.toString());
+        assertError(client.get("/api/v1/audit?action=NO_SUCH_ACTION", "Authorization", "Bearer " + adminToken), 400);
+    }
+
+    private List<Map<String, Object>> list(HttpResponse<String> response) throws IOException {
+        assertEquals(200, response.statusCode(), response.body());
+        return json.readValue(response.body(), Argument.listOf(Argument.mapOf(String.class, Object.class)));
     }
 
     private HttpResponse<String> requestToken(String login, String password) {

@@ -53,7 +53,7 @@ public class MyAccountView extends VerticalLayout {
         }
         repeat.setInvalid(false);
         try {
-            accounts.changeOwnPassword(signedIn.get(), current.getValue(), replacement.getValue());
+            accounts.changeOwnPassword(signedIn.actor(), current.getValue(), replacement.getValue());
             current.clear();
             replacement.clear();
             repeat.clear();

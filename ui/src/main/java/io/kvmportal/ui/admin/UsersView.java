@@ -71,10 +71,10 @@ public class UsersView extends VerticalLayout {
 
     private Component actions(UserView user) {
         Button toggle = small(user.enabled() ? "Disable" : "Enable",
-                () -> act(() -> accounts.setEnabled(signedIn.get(), user.id(), !user.enabled()),
+                () -> act(() -> accounts.setEnabled(signedIn.actor(), user.id(), !user.enabled()),
                         (user.enabled() ? "Disabled " : "Enabled ") + user.login() + "."));
         Button password = small("Reset password", () -> new PasswordResetDialog(user,
-                value -> accounts.resetPassword(signedIn.get(), user.id(), value)).open());
+                value -> accounts.resetPassword(signedIn.actor(), user.id(), value)).open());
         Button delete = small("Delete", () -> confirmDelete(user));
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
         HorizontalLayout actions = new HorizontalLayout(toggle, password, delete);
@@ -87,7 +87,7 @@ public class UsersView extends VerticalLayout {
         ConfirmDialog confirm = new ConfirmDialog("Delete " + user.login() + "?",
                 "The account is removed and can no longer sign in. This cannot be undone.", "Delete",
                 yes -> act(() -> {
-                    accounts.delete(signedIn.get(), user.id());
+                    accounts.delete(signedIn.actor(), user.id());
                     return user;
                 }, "Deleted " + user.login() + "."));
         confirm.setConfirmButtonTheme("error primary");
@@ -96,7 +96,7 @@ public class UsersView extends VerticalLayout {
     }
 
     private void openNewUserDialog() {
-        NewUserDialog dialog = new NewUserDialog(request -> accounts.create(signedIn.get(), request));
+        NewUserDialog dialog = new NewUserDialog(request -> accounts.create(signedIn.actor(), request));
         dialog.addOpenedChangeListener(change -> {
             if (!change.isOpened()) {
                 refresh();
@@ -116,7 +116,7 @@ public class UsersView extends VerticalLayout {
     }
 
     private void refresh() {
-        grid.setItems(accounts.list(signedIn.get()));
+        grid.setItems(accounts.list(signedIn.actor()));
     }
 
     private static Button small(String text, Runnable action) {

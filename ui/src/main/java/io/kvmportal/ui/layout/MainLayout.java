@@ -15,6 +15,7 @@ import com.vaadin.flow.component.sidenav.SideNavItem;
 import io.kvmportal.account.UserView;
 import io.kvmportal.ui.account.MyAccountView;
 import io.kvmportal.ui.admin.UsersView;
+import io.kvmportal.ui.audit.AuditView;
 import io.kvmportal.ui.home.HomeView;
 import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
@@ -52,6 +53,7 @@ public class MainLayout extends AppLayout {
         nav.addClassName("portal-nav");
         nav.addItem(new SideNavItem("Overview", HomeView.class, VaadinIcon.HOME.create()));
         nav.addItem(new SideNavItem("My account", MyAccountView.class, VaadinIcon.USER.create()));
+        nav.addItem(new SideNavItem("Audit log", AuditView.class, VaadinIcon.LIST.create()));
         if (user.isAdmin()) {
             SideNavItem admin = new SideNavItem("Administration");
             admin.setPrefixComponent(VaadinIcon.COG.create());

@@ -4,6 +4,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinSession;
 import io.kvmportal.account.AccountService;
 import io.kvmportal.account.UserView;
+import io.kvmportal.api.Actor;
 import io.kvmportal.web.WebSession;
 import jakarta.inject.Singleton;
 import java.util.Optional;
@@ -30,6 +31,11 @@ public class SignedInUser {
     /** The signed-in account; views behind access control may rely on there being one. */
     public UserView get() {
         return find().orElseThrow(() -> new IllegalStateException("No signed-in user in this session"));
+    }
+
+    /** The signed-in account as the one asking the services for something. */
+    public Actor actor() {
+        return get().actor();
     }
 
     public void signOut() {

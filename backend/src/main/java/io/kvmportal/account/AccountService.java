@@ -145,6 +145,11 @@ public class AccountService {
                 throw AccountException.conflict("You cannot delete your own account.");
             }
             refuseIfLastAdmin(user, "delete");
+            long guests = users.countGuests(userId);
+            if (guests > 0) {
+                throw AccountException.conflict("'" + user.login() + "' still has " + guests
+                        + " guest(s); delete them first.");
+            }
             users.delete(userId);
         });
     }

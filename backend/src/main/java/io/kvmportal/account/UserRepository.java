@@ -61,6 +61,11 @@ class UserRepository {
         sql.update("UPDATE portal_user SET display_name = ?, updated_at = ? WHERE id = ?", displayName, now, id);
     }
 
+    /** Guests block deleting their owner: their disks and processes must go first. */
+    long countGuests(long id) {
+        return sql.count("SELECT COUNT(*) FROM guest WHERE owner_id = ?", id);
+    }
+
     boolean delete(long id) {
         return sql.update("DELETE FROM portal_user WHERE id = ?", id) == 1;
     }

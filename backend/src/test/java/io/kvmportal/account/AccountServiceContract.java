@@ -12,6 +12,8 @@ import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditQuery;
 import io.kvmportal.persistence.Sql;
 import io.kvmportal.testing.DatabaseTest;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfoService;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -63,7 +65,11 @@ abstract class AccountServiceContract extends DatabaseTest {
 
     @Test
     void migrationsCreatedTheSchema() {
-        assertEquals(List.of("1:true", "2:true"), cleaner.appliedMigrations());
+        MigrationInfoService migrations = Flyway.configure()
+                .dataSource(database().url(), database().user(), "").load().info();
+        assertEquals(0, migrations.pending().length, "every migration on the classpath is applied");
+        assertTrue(migrations.applied().length >= 3);
+        assertTrue(cleaner.appliedMigrations().stream().allMatch(entry -> entry.endsWith(":true")));
         assertTrue(accounts.hasAccounts());
         assertEquals(Role.ADMIN, admin.role());
         assertEquals("admin", admin.login());

@@ -37,6 +37,11 @@ public final class TestDatabase implements AutoCloseable {
         return url;
     }
 
+    /** The user to connect as from a test: H2's embedded default, or none (the PostgreSQL URL carries it). */
+    public String user() {
+        return postgresDatabase == null ? "sa" : null;
+    }
+
     public boolean isPostgres() {
         return postgresDatabase != null;
     }

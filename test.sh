@@ -54,7 +54,7 @@ start_postgres() {
     PG_CTL="$bin/pg_ctl"
     # PostgreSQL refuses to run as root: as root, the server runs as the postgres account.
     if [ "$(id -u)" -eq 0 ]; then PG_USER=postgres; else PG_USER=$(id -un); fi
-    PG_DIR=$(mktemp -d /tmp/kvmptest-pg.XXXXXX)
+    PG_DIR=$(mktemp -d /tmp/kvm-portal-test-pg.XXXXXX)
     local password port
     password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
     printf '%s\n' "$password" > "$PG_DIR/pwfile"

@@ -97,6 +97,9 @@ class SignInJourneyTest {
         users.createUser("alice", "Alice Example", "alice-first-password");
         assertThat(users.notification()).containsText("Created alice.");
         assertThat(users.cell("Alice Example")).isVisible();
+        assertThat(users.cell("kvmp-alice")).isVisible();
+        users.setGuestQuota("alice", 3);
+        assertThat(users.notification().last()).containsText("Saved the quota of alice.");
         screenshot("04-users");
         app.open("Audit log");
         assertThat(users.cell("USER_CREATED").first()).isVisible();
@@ -115,11 +118,13 @@ class SignInJourneyTest {
         AppPage app = new AppPage(page);
         assertThat(app.signedInUser()).containsText("Alice Example");
         assertThat(app.navigation("Users")).hasCount(0);
+        assertThat(page.locator("[data-quota='Guests']")).containsText("0 of 3");
+        screenshot("05-user-overview");
         app.open("My account");
         MyAccountPage account = new MyAccountPage(page);
         account.changePassword("alice-first-password", "alice-second-password");
         assertThat(account.notification()).containsText("Your password is changed");
-        screenshot("05-my-account");
+        screenshot("07-my-account");
         app.signOut();
 
         login.signIn("alice", "alice-first-password");

@@ -19,6 +19,13 @@ final class UsersPage {
         page.locator("#new-user-create").click();
     }
 
+    void setGuestQuota(String login, int guests) {
+        page.locator("[data-login='" + login + "'] vaadin-button", new Page.LocatorOptions().setHasText("Quota"))
+                .click();
+        page.locator("#quota-guests input").fill(Integer.toString(guests));
+        page.locator("#quota-save").click();
+    }
+
     Locator cell(String text) {
         return page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText(text));
     }

@@ -183,6 +183,28 @@ abstract class ApiContract extends DatabaseTest {
         assertError(client.get("/api/v1/audit?action=NO_SUCH_ACTION", "Authorization", "Bearer " + adminToken), 400);
     }
 
+    @Test
+    void quotasThroughTheApi() throws IOException {
+        UserView rita = accounts.create(admin.actor(), new NewUser("rita", null, "rita-password", Role.USER));
+        String ritaToken = (String) field(requestToken("rita", "rita-password"), "token");
+        String adminToken = (String) field(requestToken("admin", ADMIN_PASSWORD), "token");
+        HttpResponse<String> mine = client.get("/api/v1/quota", "Authorization", "Bearer " + ritaToken);
+        assertEquals(200, mine.statusCode(), mine.body());
+        String limits = "{\"guests\":7,\"runningGuests\":2,\"vcpus\":4,\"memoryMib\":2048,\"diskGib\":20}";
+        String path = "/api/v1/admin/users/" + rita.id() + "/quota";
+        assertError(client.send("PUT", path, limits, "Authorization", "Bearer " + ritaToken), 403);
+        assertError(client.send("PUT", path, limits.replace("}", ",\"cpus\":1}"),
+                "Authorization", "Bearer " + adminToken), 400);
+        assertError(client.send("PUT", path, limits.replace("7", "-7"), "Authorization", "Bearer " + adminToken),
+                400);
+        assertEquals(200, client.send("PUT", path, limits, "Authorization", "Bearer " + adminToken).statusCode());
+        Map<?, ?> after = json.readValue(client.get("/api/v1/quota", "Authorization", "Bearer " + ritaToken).body(),
+                Map.class);
+        assertEquals(7, ((Number) ((Map<?, ?>) after.get("limits")).get("guests")).intValue());
+        assertError(client.get("/api/v1/admin/users/" + admin.id() + "/quota", "Authorization",
+                "Bearer " + ritaToken), 404);
+    }
+
     private List<Map<String, Object>> list(HttpResponse<String> response) throws IOException {
         assertEquals(200, response.statusCode(), response.body());
         return json.readValue(response.body(), Argument.listOf(Argument.mapOf(String.class, Object.class)));

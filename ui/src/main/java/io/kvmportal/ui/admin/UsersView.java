@@ -15,8 +15,11 @@ import com.vaadin.flow.router.Route;
 import io.kvmportal.account.AccountService;
 import io.kvmportal.account.UserView;
 import io.kvmportal.api.PortalException;
+import io.kvmportal.quota.QuotaService;
 import io.kvmportal.ui.Notifications;
 import io.kvmportal.ui.layout.MainLayout;
+import io.kvmportal.ui.quota.QuotaDefaultsDialog;
+import io.kvmportal.ui.quota.QuotaDialog;
 import io.kvmportal.ui.security.AdminOnly;
 import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
@@ -34,17 +37,23 @@ public class UsersView extends VerticalLayout {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
     final Grid<UserView> grid = new Grid<>(UserView.class, false);
     final Button newUser = new Button("New user", VaadinIcon.PLUS.create());
+    final Button defaults = new Button("Default quota", VaadinIcon.SLIDERS.create());
     private final AccountService accounts;
+    private final QuotaService quotas;
     private final SignedInUser signedIn;
 
-    public UsersView(AccountService accounts, SignedInUser signedIn) {
+    public UsersView(AccountService accounts, QuotaService quotas, SignedInUser signedIn) {
         this.accounts = accounts;
+        this.quotas = quotas;
         this.signedIn = signedIn;
+        defaults.setId("quota-defaults");
+        defaults.addClickListener(click -> new QuotaDefaultsDialog(quotas, signedIn.actor()).open());
         setSizeFull();
         newUser.setId("new-user");
         newUser.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         newUser.addClickListener(click -> openNewUserDialog());
-        HorizontalLayout header = new HorizontalLayout(new H2("Users"), newUser);
+        HorizontalLayout buttons = new HorizontalLayout(defaults, newUser);
+        HorizontalLayout header = new HorizontalLayout(new H2("Users"), buttons);
         header.setWidthFull();
         header.setJustifyContentMode(JustifyContentMode.BETWEEN);
         header.setDefaultVerticalComponentAlignment(Alignment.CENTER);
@@ -58,9 +67,10 @@ public class UsersView extends VerticalLayout {
         grid.addColumn(UserView::login).setHeader("Login name").setSortable(true).setAutoWidth(true);
         grid.addColumn(UserView::displayName).setHeader("Display name").setSortable(true).setAutoWidth(true);
         grid.addColumn(user -> user.isAdmin() ? "Admin" : "User").setHeader("Role").setAutoWidth(true);
+        grid.addColumn(user -> "kvmp-" + user.login()).setHeader("Linux account").setAutoWidth(true);
         grid.addComponentColumn(UsersView::status).setHeader("Status").setAutoWidth(true);
         grid.addColumn(user -> DATE.format(user.createdAt())).setHeader("Created").setAutoWidth(true);
-        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(1);
+        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
     }
 
     private static Component status(UserView user) {
@@ -73,11 +83,12 @@ public class UsersView extends VerticalLayout {
         Button toggle = small(user.enabled() ? "Disable" : "Enable",
                 () -> act(() -> accounts.setEnabled(signedIn.actor(), user.id(), !user.enabled()),
                         (user.enabled() ? "Disabled " : "Enabled ") + user.login() + "."));
-        Button password = small("Reset password", () -> new PasswordResetDialog(user,
+        Button password = small("Password", () -> new PasswordResetDialog(user,
                 value -> accounts.resetPassword(signedIn.actor(), user.id(), value)).open());
+        Button quota = small("Quota", () -> new QuotaDialog(quotas, signedIn.actor(), user.id(), user.login()).open());
         Button delete = small("Delete", () -> confirmDelete(user));
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
-        HorizontalLayout actions = new HorizontalLayout(toggle, password, delete);
+        HorizontalLayout actions = new HorizontalLayout(toggle, quota, password, delete);
         actions.setSpacing(false);
         actions.getElement().setAttribute("data-login", user.login());
         return actions;

@@ -11,7 +11,9 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.VaadinRequest;
 import io.kvmportal.account.UserView;
+import io.kvmportal.quota.QuotaService;
 import io.kvmportal.ui.layout.MainLayout;
+import io.kvmportal.ui.quota.QuotaBars;
 import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
 
@@ -21,11 +23,13 @@ import io.micronaut.context.annotation.Prototype;
 @Prototype
 public class HomeView extends VerticalLayout {
 
-    public HomeView(SignedInUser signedIn) {
+    public HomeView(SignedInUser signedIn, QuotaService quotas) {
         UserView user = signedIn.get();
         H2 greeting = new H2("Welcome, " + user.displayName());
         greeting.setId("welcome");
-        add(greeting, accountCard(user), apiCard(portalAddress()));
+        Div quotaCard = card("Your quota");
+        quotaCard.add(new QuotaBars(quotas.view(user.actor(), user.id())));
+        add(greeting, quotaCard, accountCard(user), apiCard(portalAddress()));
     }
 
     private static Div accountCard(UserView user) {

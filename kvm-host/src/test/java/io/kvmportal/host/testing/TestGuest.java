@@ -1,0 +1,109 @@
+package io.kvmportal.host.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.kvmportal.host.exec.Command;
+import io.kvmportal.host.kvm.Accelerator;
+import io.kvmportal.host.qemu.BootSource;
+import io.kvmportal.host.qemu.GuestSpec;
+import io.kvmportal.host.qemu.QemuLauncher;
+import io.kvmportal.host.qemu.QmpClient;
+
+/**
+ * A real QEMU running the test guest under TCG, in a run directory {@code /tmp/kvmptest-*}. Close it
+ * (in @AfterEach or finally): QEMU is killed and the directory removed, whatever the test did.
+ */
+public final class TestGuest implements AutoCloseable {
+    public static final String BANNER = "PORTAL-TEST-GUEST READY";
+
+    private final GuestSpec spec;
+    private final Process process;
+    private final long startedNanos;
+    private QmpClient qmp;
+
+    private TestGuest(GuestSpec spec, Process process, long startedNanos) {
+        this.spec = spec;
+        this.process = process;
+        this.startedNanos = startedNanos;
+    }
+
+    /** Starts the test guest with a qcow2 overlay of its base disk. */
+    public static TestGuest start(String name) throws IOException {
+        TestGuestImage image = TestGuestImage.get();
+        Path dir = Files.createTempDirectory("kvmptest-");
+        try {
+            Path disk = dir.resolve("disk.qcow2");
+            Command.runChecked(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2",
+                    "-b", image.baseDisk().toString(), disk.toString()), Duration.ofSeconds(30));
+            GuestSpec spec = GuestSpec.builder().name(name).uuid(UUID.randomUUID()).memoryMib(256).disk(disk)
+                    .boot(new BootSource.FromKernel(image.kernel(), image.initrd(), "console=tty1 console=ttyS0 quiet"))
+                    .accelerator(Accelerator.TCG).runDirectory(dir).build();
+            long started = System.nanoTime();
+            return new TestGuest(spec, QemuLauncher.start(spec), started);
+        } catch (IOException | RuntimeException e) {
+            TestGuestImage.deleteTree(dir);
+            throw e;
+        }
+    }
+
+    public GuestSpec spec() {
+        return spec;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    /** Connects (once) to QMP; QEMU creates the socket shortly after exec. */
+    public QmpClient qmp() {
+        if (qmp == null) {
+            qmp = QmpClient.connect(spec.qmpSocket(), Duration.ofSeconds(30));
+        }
+        return qmp;
+    }
+
+    /** Waits until serial.log holds {@code text}; returns the nanoTime it was first seen. */
+    public long awaitSerial(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(spec.serialLog())
+                    && new String(Files.readAllBytes(spec.serialLog()), StandardCharsets.ISO_8859_1).contains(text)) {
+                return System.nanoTime();
+            }
+            if (!process.isAlive()) {
+                throw new IOException("QEMU exited with " + process.exitValue() + " before \"" + text + "\": " + qemuLog());
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("no \"" + text + "\" in serial.log within " + timeout);
+    }
+
+    public String qemuLog() throws IOException {
+        Path log = spec.runDirectory().resolve("qemu.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            if (qmp != null) {
+                qmp.close();
+            }
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            TestGuestImage.deleteTree(spec.runDirectory());
+        }
+    }
+}

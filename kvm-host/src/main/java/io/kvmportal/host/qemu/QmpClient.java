@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,7 +26,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *     greeting and negotiates {@code qmp_capabilities}; only then is the client handed out.</li>
  * <li>Every command gets a fresh id and a future, registered before the command is written.</li>
  * <li>One reader thread reads bounded lines, completes the future whose id a reply carries, and queues
- *     every event to {@link QmpEvents}, which hands each to all listeners, in order, none dropped.</li>
+ *     every event to {@link QmpEvents}, which hands each to all listeners, in order, none dropped
+ *     (a bounded queue: if listeners fall behind, the reader waits rather than buffering without end).</li>
  * <li>Each call has a timeout (a SIGSTOPped QEMU never answers, and must not hang its caller).</li>
  * <li>At end of stream, a protocol error or {@link #close}, every waiting call fails with the reason,
  *     and {@link #whenClosed} completes: for a guest QEMU that is how its exit is noticed.</li>
@@ -62,7 +65,7 @@ public final class QmpClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         QmpClient client = new QmpClient(QmpSockets.open(socket, deadline), socket);
         try {
-            await(client.greeting, QmpSockets.remaining(deadline), "greeting");
+            client.awaitGreeting(QmpSockets.remaining(deadline));
             client.execute("qmp_capabilities", Map.of(), QmpSockets.remaining(deadline));
             return client;
         } catch (RuntimeException e) {
@@ -89,7 +92,7 @@ public final class QmpClient implements AutoCloseable {
     }
 
     public JsonNode execute(String command, Map<String, ?> arguments, Duration timeout) {
-        return await(send(command, arguments, timeout), null, command);
+        return await(send(command, arguments, timeout), command);
     }
 
     /** Sends a command; the future fails with a {@link QmpException} on error reply, timeout or close. */
@@ -153,11 +156,16 @@ public final class QmpClient implements AutoCloseable {
             reason = e;
         } catch (IOException e) {
             reason = QmpException.closed("QMP connection " + socket + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            reason = QmpException.closed("QMP reader interrupted on " + socket);
+        } catch (RuntimeException e) {
+            // Whatever went wrong, the waiting callers must hear of it rather than wait out their timeouts.
+            reason = QmpException.protocol("QMP reader failed on " + socket + ": " + e);
         }
         shutdown(reason);
     }
 
-    private void dispatch(String line) {
+    private void dispatch(String line) throws InterruptedException {
         JsonNode message;
         try {
             message = JSON.readTree(line);
@@ -215,16 +223,28 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
+    private void awaitGreeting(Duration timeout) {
         try {
-            return timeout == null ? future.get() : future.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            greeting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw QmpException.noGreeting(socket, timeout);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof QmpException q ? q : new IllegalStateException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw QmpException.timeout(what, timeout);
+            throw (QmpException) e.getCause();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw QmpException.closed("interrupted while waiting for " + what);
+            throw QmpException.closed("interrupted while waiting for the QMP greeting on " + socket);
+        }
+    }
+
+    /** Every call's future has its own timeout, so this wait ends. */
+    private static JsonNode await(CompletableFuture<JsonNode> call, String command) {
+        try {
+            return call.get();
+        } catch (ExecutionException e) {
+            throw (QmpException) e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw QmpException.closed("interrupted while waiting for " + command);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kvmportal.host.qemu;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -40,6 +41,10 @@ public final class QmpException extends RuntimeException {
 
     static QmpException timeout(String command, Duration timeout) {
         return new QmpException(Kind.TIMEOUT, command, null, null, "no reply within " + timeout.toMillis() + " ms");
+    }
+
+    static QmpException noGreeting(Path socket, Duration timeout) {
+        return new QmpException(Kind.TIMEOUT, null, null, null, "no QMP greeting on " + socket + " within " + timeout.toMillis() + " ms");
     }
 
     static QmpException closed(String why) {

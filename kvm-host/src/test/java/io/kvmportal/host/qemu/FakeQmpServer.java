@@ -63,7 +63,10 @@ final class FakeQmpServer implements AutoCloseable {
 
     void sendRaw(byte[] data) {
         try {
-            accepted.join().write(ByteBuffer.wrap(data));
+            ByteBuffer bytes = ByteBuffer.wrap(data);
+            while (bytes.hasRemaining()) {
+                accepted.join().write(bytes);
+            }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

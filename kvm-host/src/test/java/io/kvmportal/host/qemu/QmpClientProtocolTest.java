@@ -146,6 +146,37 @@ class QmpClientProtocolTest {
         assertNull(sent.get("arguments").get("other"));
     }
 
+    @Test
+    void aFloodOfEventsBeyondTheQueueIsDeliveredCompleteAndInOrder() throws Exception {
+        int count = QmpEvents.CAPACITY * 3;
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        client.addEventListener(e -> {
+            if (seen.size() % 1000 == 0) {
+                sleepQuietly(20); // a slow listener makes the queue fill up
+            }
+            seen.add(e.data().get("n").asInt());
+        });
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            burst.append("{\"event\": \"RTC_CHANGE\", \"data\": {\"n\": ").append(i).append("}}\n");
+        }
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> qemu.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8)));
+
+        waitFor(() -> seen.size() == count);
+        sent.get();
+        for (int i = 0; i < count; i++) {
+            assertEquals(i, seen.get(i));
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static QmpException cause(CompletableFuture<?> call) {
         ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(5, java.util.concurrent.TimeUnit.SECONDS));
         return (QmpException) e.getCause();

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +17,7 @@ import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.GuestSpec;
 import io.kvmportal.host.qemu.QemuLauncher;
 import io.kvmportal.host.qemu.QmpClient;
+import io.kvmportal.host.qemu.RunAs;
 
 /**
  * A real QEMU running the test guest under TCG, in a run directory {@code /tmp/kvmptest-*}. Close it
@@ -34,23 +37,44 @@ public final class TestGuest implements AutoCloseable {
         this.startedNanos = startedNanos;
     }
 
-    /** Starts the test guest with a qcow2 overlay of its base disk. */
+    /** Starts the test guest as root, with a qcow2 overlay of its base disk. */
     public static TestGuest start(String name) throws IOException {
+        return start(name, Optional.empty());
+    }
+
+    /**
+     * Starts the test guest as {@code runAs}. That account cannot read root's cache, so the guest's
+     * files are copied into the run directory first (kernel, initrd, and the base under the overlay).
+     */
+    public static TestGuest start(String name, Optional<RunAs> runAs) throws IOException {
         TestGuestImage image = TestGuestImage.get();
         Path dir = Files.createTempDirectory("kvmptest-");
         try {
+            Path kernel = runAs.isPresent() ? copyReadable(image.kernel(), dir) : image.kernel();
+            Path initrd = runAs.isPresent() ? copyReadable(image.initrd(), dir) : image.initrd();
+            Path base = runAs.isPresent() ? copyReadable(image.baseDisk(), dir) : image.baseDisk();
             Path disk = dir.resolve("disk.qcow2");
             Command.runChecked(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2",
-                    "-b", image.baseDisk().toString(), disk.toString()), Duration.ofSeconds(30));
+                    "-b", base.toString(), disk.toString()), Duration.ofSeconds(30));
+            if (runAs.isPresent()) {
+                Files.setAttribute(disk, "unix:uid", runAs.get().uid());
+            }
             GuestSpec spec = GuestSpec.builder().name(name).uuid(UUID.randomUUID()).memoryMib(256).disk(disk)
-                    .boot(new BootSource.FromKernel(image.kernel(), image.initrd(), "console=tty1 console=ttyS0 quiet"))
+                    .boot(new BootSource.FromKernel(kernel, initrd, "console=tty1 console=ttyS0 quiet"))
                     .accelerator(Accelerator.TCG).runDirectory(dir).build();
             long started = System.nanoTime();
-            return new TestGuest(spec, QemuLauncher.start(spec), started);
+            return new TestGuest(spec, QemuLauncher.start(spec, runAs), started);
         } catch (IOException | RuntimeException e) {
             TestGuestImage.deleteTree(dir);
             throw e;
         }
+    }
+
+    private static Path copyReadable(Path file, Path dir) throws IOException {
+        Path copy = dir.resolve(file.getFileName());
+        Files.copy(file, copy);
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("r--r--r--"));
+        return copy;
     }
 
     public GuestSpec spec() {

@@ -30,6 +30,9 @@ final class LibC {
         @SaveError
         int close(int fd);
 
+        @SaveError
+        int kill(int pid, int signal);
+
         String strerror(int errno);
     }
 

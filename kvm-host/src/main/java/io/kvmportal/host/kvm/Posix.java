@@ -5,6 +5,7 @@ final class Posix {
     static final int ENOENT = 2;
     static final int EPERM = 1;
     static final int EACCES = 13;
+    static final int ESRCH = 3;
 
     private Posix() {
     }
@@ -16,6 +17,10 @@ final class Posix {
     static int ioctl(int fd, long request, long argument) {
         String described = "fd " + fd + ", 0x" + Long.toHexString(request) + ", " + argument;
         return check(libc().ioctl(fd, request, argument), "ioctl", described);
+    }
+
+    static void kill(int pid, int signal) {
+        check(libc().kill(pid, signal), "kill", "pid " + pid + ", signal " + signal);
     }
 
     static void close(int fd) {

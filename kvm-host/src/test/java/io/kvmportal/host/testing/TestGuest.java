@@ -1,11 +1,13 @@
 package io.kvmportal.host.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,11 +15,17 @@ import java.util.concurrent.TimeUnit;
 
 import io.kvmportal.host.exec.Command;
 import io.kvmportal.host.kvm.Accelerator;
+import io.kvmportal.host.kvm.Processes;
+import io.kvmportal.host.kvm.Signal;
 import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.GuestSpec;
+import io.kvmportal.host.qemu.QemuCommandLine;
 import io.kvmportal.host.qemu.QemuLauncher;
 import io.kvmportal.host.qemu.QmpClient;
 import io.kvmportal.host.qemu.RunAs;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real QEMU running the test guest under TCG, in a run directory {@code /tmp/kvmptest-*}. Close it
@@ -25,16 +33,20 @@ import io.kvmportal.host.qemu.RunAs;
  */
 public final class TestGuest implements AutoCloseable {
     public static final String BANNER = "PORTAL-TEST-GUEST READY";
+    private static final Logger LOG = LoggerFactory.getLogger(TestGuest.class);
 
     private final GuestSpec spec;
     private final Process process;
     private final long startedNanos;
+    /** QEMU is not {@link #process} (that was setsid --fork) but an orphan found by its pid file. */
+    private final boolean detached;
     private QmpClient qmp;
 
-    private TestGuest(GuestSpec spec, Process process, long startedNanos) {
+    private TestGuest(GuestSpec spec, Process process, long startedNanos, boolean detached) {
         this.spec = spec;
         this.process = process;
         this.startedNanos = startedNanos;
+        this.detached = detached;
     }
 
     /** Starts the test guest as root, with a qcow2 overlay of its base disk. */
@@ -47,6 +59,23 @@ public final class TestGuest implements AutoCloseable {
      * files are copied into the run directory first (kernel, initrd, and the base under the overlay).
      */
     public static TestGuest start(String name, Optional<RunAs> runAs) throws IOException {
+        return start(name, runAs, false);
+    }
+
+    /**
+     * Starts the test guest as a portal restart leaves it: not the JVM's child. {@code setsid --fork}
+     * forks QEMU off and exits, so QEMU is reparented to PID 1.
+     */
+    public static TestGuest startDetached(String name) throws IOException, InterruptedException {
+        TestGuest guest = start(name, Optional.empty(), true);
+        if (!guest.process.waitFor(10, TimeUnit.SECONDS) || guest.process.exitValue() != 0) {
+            guest.close();
+            throw new IOException("setsid --fork did not exit 0");
+        }
+        return guest;
+    }
+
+    private static TestGuest start(String name, Optional<RunAs> runAs, boolean detached) throws IOException {
         TestGuestImage image = TestGuestImage.get();
         Path dir = Files.createTempDirectory("kvmptest-");
         try {
@@ -63,11 +92,20 @@ public final class TestGuest implements AutoCloseable {
                     .boot(new BootSource.FromKernel(kernel, initrd, "console=tty1 console=ttyS0 quiet"))
                     .accelerator(Accelerator.TCG).runDirectory(dir).build();
             long started = System.nanoTime();
-            return new TestGuest(spec, QemuLauncher.start(spec, runAs), started);
+            Process process = detached ? startForked(spec) : QemuLauncher.start(spec, runAs);
+            return new TestGuest(spec, process, started, detached);
         } catch (IOException | RuntimeException e) {
             TestGuestImage.deleteTree(dir);
             throw e;
         }
+    }
+
+    private static Process startForked(GuestSpec spec) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "--fork"));
+        argv.addAll(QemuCommandLine.argv(spec));
+        LOG.info("spawn {}", argv);
+        return new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(spec.runDirectory().resolve("qemu.log").toFile()).start();
     }
 
     private static Path copyReadable(Path file, Path dir) throws IOException {
@@ -81,6 +119,7 @@ public final class TestGuest implements AutoCloseable {
         return spec;
     }
 
+    /** The JVM's child: QEMU itself, or for a detached guest the setsid that forked it. */
     public Process process() {
         return process;
     }
@@ -105,7 +144,7 @@ public final class TestGuest implements AutoCloseable {
                     && new String(Files.readAllBytes(spec.serialLog()), StandardCharsets.ISO_8859_1).contains(text)) {
                 return System.nanoTime();
             }
-            if (!process.isAlive()) {
+            if (!detached && !process.isAlive()) {
                 throw new IOException("QEMU exited with " + process.exitValue() + " before \"" + text + "\": " + qemuLog());
             }
             Thread.sleep(20);
@@ -127,7 +166,26 @@ public final class TestGuest implements AutoCloseable {
         } finally {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+            if (detached) {
+                killDetached();
+            }
             TestGuestImage.deleteTree(spec.runDirectory());
+        }
+    }
+
+    /** Kills the orphan by pid, if the pid still runs this guest's -uuid, and waits until /proc says gone. */
+    private void killDetached() throws IOException, InterruptedException {
+        Path pidFile = spec.pidFile();
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        int pid = Integer.parseInt(Files.readString(pidFile).strip());
+        Path cmdline = Path.of("/proc", Integer.toString(pid), "cmdline");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(cmdline) && new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8)
+                .contains(spec.uuid().toString()) && System.nanoTime() < deadline) {
+            Processes.signal(pid, Signal.KILL);
+            Thread.sleep(20);
         }
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.kvmportal.host.exec.Command;
+import io.kvmportal.host.kvm.Processes;
+import io.kvmportal.host.kvm.Signal;
 import io.kvmportal.host.testing.TestGuest;
 
 /** /proc figures of a real QEMU, and what a SIGSTOPped QEMU looks like: stopped by signal, QMP silent. */
@@ -34,7 +35,7 @@ class ProcessViewQemuTest {
     @AfterEach
     void kill() throws Exception {
         try {
-            signal("CONT"); // a stopped process cannot be waited for cleanly by all callers
+            signal(Signal.CONT); // a stopped process cannot be waited for cleanly by all callers
         } finally {
             guest.close();
         }
@@ -55,7 +56,7 @@ class ProcessViewQemuTest {
 
     @Test
     void sigstopShowsAsStoppedBySignalAndQmpTimesOutInsteadOfHanging() throws Exception {
-        signal("STOP");
+        signal(Signal.STOP);
         assertEquals(ProcessState.STOPPED_BY_SIGNAL, awaitState(ProcessState.STOPPED_BY_SIGNAL));
         assertEquals(0.0, views.sample(pid, Duration.ofMillis(300)).orElseThrow().cpuPercent(), 0.5);
 
@@ -63,7 +64,7 @@ class ProcessViewQemuTest {
                 () -> guest.qmp().execute("query-status", Map.of(), Duration.ofSeconds(1))));
         assertEquals(QmpException.Kind.TIMEOUT, e.kind());
 
-        signal("CONT");
+        signal(Signal.CONT);
         assertNotEquals(ProcessState.STOPPED_BY_SIGNAL, awaitState(ProcessState.SLEEPING, ProcessState.RUNNING));
         assertEquals("running", guest.qmp().execute("query-status").get("status").asText());
     }
@@ -89,9 +90,9 @@ class ProcessViewQemuTest {
         return state;
     }
 
-    private void signal(String name) {
+    private void signal(Signal signal) {
         if (guest.process().isAlive()) {
-            Command.runChecked(List.of("kill", "-" + name, Integer.toString(pid)), Duration.ofSeconds(5));
+            assertTrue(Processes.signal(pid, signal));
         }
     }
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds kvm-portal's test guest from Debian bookworm packages only, into OUTDIR:
 #   vmlinuz     kernel of linux-image-<ver>-cloud-amd64 (downloaded and unpacked, never installed)
-#   initrd.gz   busybox-static, the virtio/ACPI modules it needs, and /init: prints the banner
+#   initrd.gz   busybox-static, the virtio (blk, net) and ACPI modules, and /init: prints the banner
 #               "=== PORTAL-TEST-GUEST READY ..." on ttyS0 and tty1, mounts /dev/vda at /data,
 #               powers off on the ACPI power button (QMP system_powerdown), shells on both consoles
 #   base.qcow2  16 MiB ext4 data disk (mode 0444, a base image: guests get overlays on top of it)
@@ -42,7 +42,7 @@ for applet in $(bb/bin/busybox --list); do
   [ "$applet" = busybox ] || ln -s busybox "$R/bin/$applet"
 done
 # Load order matters: each module after the ones it depends on.
-MODS="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk button evdev"
+MODS="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net button evdev"
 for m in $MODS; do
   f=$(find k/lib/modules/"$KVER" -name "$m.ko" | head -1)
   [ -n "$f" ] || { echo "module $m not found in $KPKG" >&2; exit 1; }

@@ -2,6 +2,9 @@ package io.kvmportal.host.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.kvmportal.host.exec.Command;
 import io.kvmportal.host.kvm.Accelerator;
@@ -19,7 +25,6 @@ import io.kvmportal.host.kvm.Processes;
 import io.kvmportal.host.kvm.Signal;
 import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.GuestSpec;
-import io.kvmportal.host.qemu.QemuCommandLine;
 import io.kvmportal.host.qemu.QemuLauncher;
 import io.kvmportal.host.qemu.QmpClient;
 import io.kvmportal.host.qemu.RunAs;
@@ -41,6 +46,7 @@ public final class TestGuest implements AutoCloseable {
     /** QEMU is not {@link #process} (that was setsid --fork) but an orphan found by its pid file. */
     private final boolean detached;
     private QmpClient qmp;
+    private SocketChannel serial;
 
     private TestGuest(GuestSpec spec, Process process, long startedNanos, boolean detached) {
         this.spec = spec;
@@ -59,7 +65,7 @@ public final class TestGuest implements AutoCloseable {
      * files are copied into the run directory first (kernel, initrd, and the base under the overlay).
      */
     public static TestGuest start(String name, Optional<RunAs> runAs) throws IOException {
-        return start(name, runAs, false);
+        return start(name, runAs, false, spec -> QemuLauncher.start(spec, runAs));
     }
 
     /**
@@ -67,7 +73,11 @@ public final class TestGuest implements AutoCloseable {
      * forks QEMU off and exits, so QEMU is reparented to PID 1.
      */
     public static TestGuest startDetached(String name) throws IOException, InterruptedException {
-        TestGuest guest = start(name, Optional.empty(), true);
+        TestGuest guest = start(name, Optional.empty(), true, spec -> {
+            List<String> argv = new ArrayList<>(QemuLauncher.argv(spec, Optional.empty()));
+            argv.add(1, "--fork");
+            return spawn(argv, spec);
+        });
         if (!guest.process.waitFor(10, TimeUnit.SECONDS) || guest.process.exitValue() != 0) {
             guest.close();
             throw new IOException("setsid --fork did not exit 0");
@@ -75,7 +85,17 @@ public final class TestGuest implements AutoCloseable {
         return guest;
     }
 
-    private static TestGuest start(String name, Optional<RunAs> runAs, boolean detached) throws IOException {
+    /** For control experiments only: starts QEMU (as root) from an edited copy of the launcher's argv. */
+    public static TestGuest startWithEditedArgv(String name, UnaryOperator<List<String>> edit) throws IOException {
+        return start(name, Optional.empty(), false,
+                spec -> spawn(edit.apply(new ArrayList<>(QemuLauncher.argv(spec, Optional.empty()))), spec));
+    }
+
+    private interface Launch {
+        Process start(GuestSpec spec) throws IOException;
+    }
+
+    private static TestGuest start(String name, Optional<RunAs> runAs, boolean detached, Launch launch) throws IOException {
         TestGuestImage image = TestGuestImage.get();
         Path dir = Files.createTempDirectory("kvmptest-");
         try {
@@ -92,17 +112,14 @@ public final class TestGuest implements AutoCloseable {
                     .boot(new BootSource.FromKernel(kernel, initrd, "console=tty1 console=ttyS0 quiet"))
                     .accelerator(Accelerator.TCG).runDirectory(dir).build();
             long started = System.nanoTime();
-            Process process = detached ? startForked(spec) : QemuLauncher.start(spec, runAs);
-            return new TestGuest(spec, process, started, detached);
+            return new TestGuest(spec, launch.start(spec), started, detached);
         } catch (IOException | RuntimeException e) {
             TestGuestImage.deleteTree(dir);
             throw e;
         }
     }
 
-    private static Process startForked(GuestSpec spec) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("/usr/bin/setsid", "--fork"));
-        argv.addAll(QemuCommandLine.argv(spec));
+    private static Process spawn(List<String> argv, GuestSpec spec) throws IOException {
         LOG.info("spawn {}", argv);
         return new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(spec.runDirectory().resolve("qemu.log").toFile()).start();
@@ -152,6 +169,51 @@ public final class TestGuest implements AutoCloseable {
         throw new IOException("no \"" + text + "\" in serial.log within " + timeout);
     }
 
+    /**
+     * Types {@code line} and Enter on the guest's serial console (a root shell once the banner is out).
+     * The connection stays open until {@link #close}: QEMU takes input only as fast as the emulated
+     * UART's 16-byte FIFO drains, and drops what is unread when the client hangs up. What QEMU sends
+     * back is read and discarded, so the guest's output never stalls on a full socket; serial.log has it.
+     */
+    public synchronized void typeOnSerial(String line) throws IOException {
+        if (serial == null) {
+            serial = SocketChannel.open(UnixDomainSocketAddress.of(spec.serialSocket()));
+            Thread drain = new Thread(this::drainSerial, "serial-drain " + spec.name());
+            drain.setDaemon(true);
+            drain.start();
+        }
+        ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII));
+        while (bytes.hasRemaining()) {
+            serial.write(bytes);
+        }
+    }
+
+    private void drainSerial() {
+        ByteBuffer sink = ByteBuffer.allocate(4096);
+        try {
+            while (serial.read(sink.clear()) >= 0) {
+                // discarded: serial.log holds the same bytes
+            }
+        } catch (IOException closed) {
+            // the guest or the test ended
+        }
+    }
+
+    /** The first match of {@code regex} in serial.log within {@code timeout}. */
+    public String awaitSerialMatch(String regex, Duration timeout) throws IOException, InterruptedException {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String log = Files.exists(spec.serialLog()) ? Files.readString(spec.serialLog(), StandardCharsets.ISO_8859_1) : "";
+            Matcher m = pattern.matcher(log);
+            if (m.find()) {
+                return m.group();
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("no match of /" + regex + "/ in serial.log within " + timeout);
+    }
+
     public String qemuLog() throws IOException {
         Path log = spec.runDirectory().resolve("qemu.log");
         return Files.exists(log) ? Files.readString(log) : "";
@@ -162,6 +224,9 @@ public final class TestGuest implements AutoCloseable {
         try {
             if (qmp != null) {
                 qmp.close();
+            }
+            if (serial != null) {
+                serial.close();
             }
         } finally {
             process.destroyForcibly();

@@ -1,0 +1,101 @@
+package io.kvmportal.host.kvm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.kvmportal.host.exec.Command;
+import io.kvmportal.host.exec.CommandException;
+import io.kvmportal.host.exec.CommandResult;
+
+/**
+ * Finds out whether /dev/kvm can be used, by this process or by a given account.
+ *
+ * <p>For another account the check runs in a child under that account's credentials, exactly as QEMU
+ * will be started ({@code setpriv --reuid --regid --clear-groups --no-new-privs}), running
+ * {@code test -r -w}. The kernel then decides with its own permission check (mode bits and the POSIX
+ * ACL, which is how kvm-portal grants access), so no mode or ACL logic is re-implemented here, and
+ * supplementary groups are ignored for the same reason QEMU ignores them: they are cleared.
+ */
+public final class KvmProbe {
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path device;
+    private final Path sysModule;
+
+    public KvmProbe() {
+        this(Path.of("/dev/kvm"), Path.of("/sys/module"));
+    }
+
+    /** For tests: another device node and another /sys/module. */
+    public KvmProbe(Path device, Path sysModule) {
+        this.device = device;
+        this.sysModule = sysModule;
+    }
+
+    /** Probes with this process's own credentials. */
+    public KvmStatus probe() {
+        boolean pvm = Files.exists(sysModule.resolve("kvm_pvm"));
+        boolean hardware = Files.exists(sysModule.resolve("kvm_intel")) || Files.exists(sysModule.resolve("kvm_amd"));
+        try (KvmDevice kvm = KvmDevice.open(device.toString())) {
+            int api = kvm.apiVersion();
+            // KVM's API doc: no NR_VCPUS answer means 4; no MAX_VCPUS answer means NR_VCPUS.
+            int recommended = positiveOr(kvm.checkExtension(KvmDevice.KVM_CAP_NR_VCPUS), 4);
+            int max = positiveOr(kvm.checkExtension(KvmDevice.KVM_CAP_MAX_VCPUS), recommended);
+            return new KvmStatus(KvmAvailability.PRESENT, api, recommended, max, pvm, hardware,
+                    presentText(api, recommended, max, pvm, hardware));
+        } catch (NativeCallException e) {
+            return notOpened(e, pvm, hardware);
+        }
+    }
+
+    /** Probes as account {@code uid}:{@code gid} with no supplementary groups. Needs root. */
+    public KvmStatus probeAs(int uid, int gid) {
+        if (uid < 0 || gid < 0) {
+            throw new IllegalArgumentException("uid " + uid + " and gid " + gid + " must not be negative");
+        }
+        KvmStatus own = probe();
+        if (own.availability() != KvmAvailability.PRESENT || accountMayOpen(uid, gid)) {
+            return own;
+        }
+        return new KvmStatus(KvmAvailability.NO_PERMISSION, 0, 0, 0, own.pvm(), own.hardwareVirt(),
+                "no permission on " + device + " for uid " + uid + " gid " + gid);
+    }
+
+    private boolean accountMayOpen(int uid, int gid) {
+        String path = device.toString();
+        CommandResult result = Command.run(List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + gid,
+                "--clear-groups", "--no-new-privs", "--", "/usr/bin/test", "-r", path, "-a", "-w", path), CHILD_TIMEOUT);
+        // test(1) answers "no" with exit 1 and silence; setpriv's own failures also exit 1 but say why.
+        if (result.exitCode() == 0) {
+            return true;
+        }
+        if (result.exitCode() == 1 && result.output().isBlank()) {
+            return false;
+        }
+        throw new CommandException(result.argv(), "exit " + result.exitCode() + ": " + result.output().strip(), null);
+    }
+
+    private KvmStatus notOpened(NativeCallException e, boolean pvm, boolean hardware) {
+        switch (e.errno()) {
+            case Posix.ENOENT:
+                return new KvmStatus(KvmAvailability.ABSENT, 0, 0, 0, pvm, hardware, "no " + device);
+            case Posix.EACCES:
+            case Posix.EPERM:
+                return new KvmStatus(KvmAvailability.NO_PERMISSION, 0, 0, 0, pvm, hardware, "no permission on " + device);
+            default:
+                throw e;
+        }
+    }
+
+    private String presentText(int api, int recommended, int max, boolean pvm, boolean hardware) {
+        String kind = pvm ? "nested PVM device (kvm_pvm), which cannot run stock kernels"
+                : hardware ? "hardware virtualisation (VT-x/AMD-V)" : "no kvm_intel/kvm_amd module seen";
+        return device + ": API " + api + ", " + recommended + " vCPUs recommended, max " + max + "; " + kind;
+    }
+
+    private static int positiveOr(int value, int fallback) {
+        return value > 0 ? value : fallback;
+    }
+}

@@ -1,0 +1,41 @@
+package io.kvmportal.host.kvm;
+
+/** Typed wrapper over {@link LibC}: every {@code ret < 0} becomes a {@link NativeCallException}. */
+final class Posix {
+    static final int ENOENT = 2;
+    static final int EPERM = 1;
+    static final int EACCES = 13;
+    static final int ESRCH = 3;
+
+    private Posix() {
+    }
+
+    static int openReadWrite(String path) {
+        return check(libc().open(path, LibC.O_RDWR | LibC.O_CLOEXEC), "open", path + ", O_RDWR|O_CLOEXEC");
+    }
+
+    static int ioctl(int fd, long request, long argument) {
+        String described = "fd " + fd + ", 0x" + Long.toHexString(request) + ", " + argument;
+        return check(libc().ioctl(fd, request, argument), "ioctl", described);
+    }
+
+    static void kill(int pid, int signal) {
+        check(libc().kill(pid, signal), "kill", "pid " + pid + ", signal " + signal);
+    }
+
+    static void close(int fd) {
+        check(libc().close(fd), "close", "fd " + fd);
+    }
+
+    private static int check(int ret, String call, String argument) {
+        if (ret < 0) {
+            int errno = jnr.ffi.Runtime.getRuntime(libc()).getLastError();
+            throw new NativeCallException(errno, libc().strerror(errno), call, argument);
+        }
+        return ret;
+    }
+
+    private static LibC.Raw libc() {
+        return LibC.get();
+    }
+}

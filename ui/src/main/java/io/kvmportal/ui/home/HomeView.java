@@ -1,11 +1,12 @@
 package io.kvmportal.ui.home;
 
+import static io.kvmportal.ui.Cards.card;
+import static io.kvmportal.ui.Cards.line;
+
 import com.vaadin.flow.component.html.Code;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
@@ -56,17 +57,4 @@ public class HomeView extends VerticalLayout {
         return card;
     }
 
-    private static Div card(String title) {
-        Div card = new Div(new H3(title));
-        card.addClassName("portal-card");
-        return card;
-    }
-
-    private static Div line(String label, String value) {
-        Span name = new Span(label);
-        name.addClassName("label");
-        Div line = new Div(name, new Span(value));
-        line.addClassName("portal-line");
-        return line;
-    }
 }

@@ -14,6 +14,7 @@ import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import io.kvmportal.account.UserView;
 import io.kvmportal.ui.account.MyAccountView;
+import io.kvmportal.ui.admin.HostView;
 import io.kvmportal.ui.admin.UsersView;
 import io.kvmportal.ui.audit.AuditView;
 import io.kvmportal.ui.home.HomeView;
@@ -58,6 +59,7 @@ public class MainLayout extends AppLayout {
             SideNavItem admin = new SideNavItem("Administration");
             admin.setPrefixComponent(VaadinIcon.COG.create());
             admin.addItem(new SideNavItem("Users", UsersView.class, VaadinIcon.USERS.create()));
+            admin.addItem(new SideNavItem("Host", HostView.class, VaadinIcon.SERVER.create()));
             admin.setExpanded(true);
             nav.addItem(admin);
         }

@@ -1,0 +1,14 @@
+package io.kvmportal.hosts;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+/**
+ * What an admin needs to know of this host at a glance: which accelerator guests get and why, /dev/kvm as the
+ * portal sees it, the QEMU in use, and capacity against what running guests are given.
+ */
+@Serdeable
+public record HostOverview(String accelerator, String acceleratorReason, String kvmAvailability, String kvmText,
+                           int kvmApiVersion, int kvmRecommendedVcpus, int kvmMaxVcpus, boolean nestedPvm,
+                           String qemuVersion, int cores, long memoryMib, int allocatedVcpus,
+                           long allocatedMemoryMib, int runningGuests) {
+}

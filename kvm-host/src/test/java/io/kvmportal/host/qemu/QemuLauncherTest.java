@@ -75,7 +75,7 @@ class QemuLauncherTest {
             assertTrue(status.contains("\nSeccomp:\t2\n"), "seccomp filter mode from -sandbox: " + status);
             assertEquals(account.uid(), Files.getAttribute(guest.spec().qmpSocket(), "unix:uid"), "QEMU made its socket");
             assertEquals(Long.toString(pid), Files.readString(guest.spec().pidFile()).strip());
-            guest.awaitSerial(TestGuest.BANNER, Duration.ofSeconds(90));
+            guest.serial().awaitText(TestGuest.BANNER, Duration.ofSeconds(90));
         }
     }
 }

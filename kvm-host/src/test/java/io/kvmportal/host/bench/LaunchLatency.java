@@ -24,7 +24,7 @@ public final class LaunchLatency {
             try (TestGuest guest = TestGuest.start("bench-" + i)) {
                 guest.qmp();
                 qmpMillis.add((System.nanoTime() - guest.startedNanos()) / 1e6);
-                long banner = guest.awaitSerial(TestGuest.BANNER, Duration.ofSeconds(120));
+                long banner = guest.serial().awaitText(TestGuest.BANNER, Duration.ofSeconds(120));
                 bannerMillis.add((banner - guest.startedNanos()) / 1e6);
             }
             System.out.printf(Locale.ROOT, "run %2d: QMP ready %7.1f ms, banner %7.1f ms%n", i + 1,

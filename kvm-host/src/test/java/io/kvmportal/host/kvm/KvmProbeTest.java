@@ -37,6 +37,18 @@ class KvmProbeTest {
     }
 
     @Test
+    void eaccesForThisProcessIsNoPermissionNotAnException(@TempDir Path dir) {
+        // Even root gets EACCES opening a read-only sysfs attribute for writing (kernfs refuses it
+        // before any capability check), so this exercises the mapping without another account.
+        Path readOnly = Path.of("/sys/kernel/uevent_seqnum");
+        KvmStatus status = new KvmProbe(readOnly, dir).probe();
+
+        assertEquals(KvmAvailability.NO_PERMISSION, status.availability());
+        assertEquals("no permission on " + readOnly, status.text());
+        assertEquals(0, status.apiVersion());
+    }
+
+    @Test
     void otherOpenErrorsKeepErrnoCallAndArgument(@TempDir Path dir) {
         // A directory cannot be opened read-write: EISDIR (21) is no availability answer, so it is thrown.
         NativeCallException e = assertThrows(NativeCallException.class, () -> new KvmProbe(dir, dir).probe());

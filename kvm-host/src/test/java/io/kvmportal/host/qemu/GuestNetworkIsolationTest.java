@@ -85,15 +85,15 @@ class GuestNetworkIsolationTest {
 
     /** Configures slirp's default addresses by hand and runs nc against 10.0.2.2; returns nc's exit code. */
     private int connectFromGuest() throws Exception {
-        guest.awaitSerial(TestGuest.BANNER, BOOT);
-        guest.awaitSerial("guest# ", BOOT);
+        guest.serial().awaitText(TestGuest.BANNER, BOOT);
+        guest.serial().awaitText("guest# ", BOOT);
         for (String line : List.of(
                 "ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2",
                 // The echo of this line shows the $(( )) unexpanded; only the shell's output matches NC-EXIT-1nnn.
                 "nc -w 5 10.0.2.2 " + hostService.getLocalPort() + " </dev/null; echo NC-EXIT-$((1000 + $?))")) {
-            guest.typeOnSerial(line);
+            guest.serial().type(line);
         }
-        String result = guest.awaitSerialMatch("NC-EXIT-1\\d{3}", Duration.ofSeconds(60));
+        String result = guest.serial().awaitMatch("NC-EXIT-1\\d{3}", Duration.ofSeconds(60));
         return Integer.parseInt(result.substring("NC-EXIT-".length())) - 1000;
     }
 }

@@ -49,7 +49,7 @@ class GuestProcessTest {
         assertNotEquals(guest.process().pid(), attached.pid(), "setsid --fork left QEMU under another pid");
         assertNotEquals(ProcessHandle.current().pid(), parentOf(attached.pid()), "not the JVM's child");
         assertEquals("running", attached.qmp().execute("query-status").get("status").asText());
-        guest.awaitSerial(TestGuest.BANNER, Duration.ofSeconds(90));
+        guest.serial().awaitText(TestGuest.BANNER, Duration.ofSeconds(90));
 
         attached.qmp().execute("system_powerdown");
         long closedAt = attached.qmp().whenClosed().thenApply(reason -> System.nanoTime()).get(60, TimeUnit.SECONDS);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -74,8 +75,12 @@ class QemuLauncherTest {
             assertTrue(status.contains("\nNoNewPrivs:\t1\n"), status);
             assertTrue(status.contains("\nSeccomp:\t2\n"), "seccomp filter mode from -sandbox: " + status);
             assertEquals(account.uid(), Files.getAttribute(guest.spec().qmpSocket(), "unix:uid"), "QEMU made its socket");
+            Path dir = guest.spec().runDirectory();
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+            assertEquals(account.uid(), Files.getAttribute(dir, "unix:uid"));
+            assertEquals(account.gid(), Files.getAttribute(dir, "unix:gid"));
             assertEquals(Long.toString(pid), Files.readString(guest.spec().pidFile()).strip());
-            guest.awaitSerial(TestGuest.BANNER, Duration.ofSeconds(90));
+            guest.serial().awaitText(TestGuest.BANNER, Duration.ofSeconds(90));
         }
     }
 }

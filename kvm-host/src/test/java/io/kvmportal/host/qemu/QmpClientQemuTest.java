@@ -72,7 +72,7 @@ class QmpClientQemuTest {
 
     @Test
     void powerdownAfterTheBannerShutsDownAndLaterCallsFailPromptly() throws Exception {
-        guest.awaitSerial(TestGuest.BANNER, BOOT);
+        guest.serial().awaitText(TestGuest.BANNER, BOOT);
 
         guest.qmp().execute("system_powerdown");
         QmpEvent event = nextEventNamed("SHUTDOWN");

@@ -2,9 +2,6 @@ package io.kvmportal.host.testing;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +13,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.kvmportal.host.exec.Command;
 import io.kvmportal.host.kvm.Accelerator;
@@ -46,13 +41,14 @@ public final class TestGuest implements AutoCloseable {
     /** QEMU is not {@link #process} (that was setsid --fork) but an orphan found by its pid file. */
     private final boolean detached;
     private QmpClient qmp;
-    private SocketChannel serial;
+    private final TestSerialConsole serial;
 
     private TestGuest(GuestSpec spec, Process process, long startedNanos, boolean detached) {
         this.spec = spec;
         this.process = process;
         this.startedNanos = startedNanos;
         this.detached = detached;
+        this.serial = new TestSerialConsole(spec.serialSocket(), spec.serialLog(), () -> detached || process.isAlive());
     }
 
     /** Starts the test guest as root, with a qcow2 overlay of its base disk. */
@@ -153,65 +149,9 @@ public final class TestGuest implements AutoCloseable {
         return qmp;
     }
 
-    /** Waits until serial.log holds {@code text}; returns the nanoTime it was first seen. */
-    public long awaitSerial(String text, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(spec.serialLog())
-                    && new String(Files.readAllBytes(spec.serialLog()), StandardCharsets.ISO_8859_1).contains(text)) {
-                return System.nanoTime();
-            }
-            if (!detached && !process.isAlive()) {
-                throw new IOException("QEMU exited with " + process.exitValue() + " before \"" + text + "\": " + qemuLog());
-            }
-            Thread.sleep(20);
-        }
-        throw new IOException("no \"" + text + "\" in serial.log within " + timeout);
-    }
-
-    /**
-     * Types {@code line} and Enter on the guest's serial console (a root shell once the banner is out).
-     * The connection stays open until {@link #close}: QEMU takes input only as fast as the emulated
-     * UART's 16-byte FIFO drains, and drops what is unread when the client hangs up. What QEMU sends
-     * back is read and discarded, so the guest's output never stalls on a full socket; serial.log has it.
-     */
-    public synchronized void typeOnSerial(String line) throws IOException {
-        if (serial == null) {
-            serial = SocketChannel.open(UnixDomainSocketAddress.of(spec.serialSocket()));
-            Thread drain = new Thread(this::drainSerial, "serial-drain " + spec.name());
-            drain.setDaemon(true);
-            drain.start();
-        }
-        ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII));
-        while (bytes.hasRemaining()) {
-            serial.write(bytes);
-        }
-    }
-
-    private void drainSerial() {
-        ByteBuffer sink = ByteBuffer.allocate(4096);
-        try {
-            while (serial.read(sink.clear()) >= 0) {
-                // discarded: serial.log holds the same bytes
-            }
-        } catch (IOException closed) {
-            // the guest or the test ended
-        }
-    }
-
-    /** The first match of {@code regex} in serial.log within {@code timeout}. */
-    public String awaitSerialMatch(String regex, Duration timeout) throws IOException, InterruptedException {
-        Pattern pattern = Pattern.compile(regex);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            String log = Files.exists(spec.serialLog()) ? Files.readString(spec.serialLog(), StandardCharsets.ISO_8859_1) : "";
-            Matcher m = pattern.matcher(log);
-            if (m.find()) {
-                return m.group();
-            }
-            Thread.sleep(20);
-        }
-        throw new IOException("no match of /" + regex + "/ in serial.log within " + timeout);
+    /** The serial console; its reads fail early if QEMU (when it is our child) has exited. */
+    public TestSerialConsole serial() {
+        return serial;
     }
 
     public String qemuLog() throws IOException {
@@ -225,9 +165,7 @@ public final class TestGuest implements AutoCloseable {
             if (qmp != null) {
                 qmp.close();
             }
-            if (serial != null) {
-                serial.close();
-            }
+            serial.close();
         } finally {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);

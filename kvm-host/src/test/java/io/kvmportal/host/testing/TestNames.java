@@ -20,9 +20,9 @@ public final class TestNames {
         return "kvmptest-" + HexFormat.of().formatHex(bytes);
     }
 
-    /** A fresh directory {@code /tmp/kvmptest-*}; remove it with {@link #deleteTree}. */
+    /** A fresh directory {@code /tmp/kvmptest-hp-*} (hp: host parts, to tell leftovers apart); remove it with {@link #deleteTree}. */
     public static Path tempDirectory() throws IOException {
-        return Files.createTempDirectory("kvmptest-");
+        return Files.createTempDirectory("kvmptest-hp-");
     }
 
     /** Deletes {@code root} and everything below it, if it exists; symlinks are removed, not followed. */

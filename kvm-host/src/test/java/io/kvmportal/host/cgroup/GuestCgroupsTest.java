@@ -118,7 +118,9 @@ class GuestCgroupsTest {
         CgroupStats after = cgroups.stats(guest);
         long usedMicros = after.cpuMicros() - before.cpuMicros();
         LOG.info("busy process under a 20% quota used {} us of CPU in 1 s, throttled {} times", usedMicros, after.throttled());
-        assertTrue(usedMicros > 100_000 && usedMicros < 300_000, "20% of one CPU for 1 s, got " + usedMicros + " us");
+        // The upper bound is the quota at work (unlimited, it would use ~1 s). The lower one is loose:
+        // other test runs may share these two cores.
+        assertTrue(usedMicros > 50_000 && usedMicros < 300_000, "20% of one CPU for 1 s, got " + usedMicros + " us");
         assertTrue(after.throttled() > 0);
     }
 

@@ -1,0 +1,162 @@
+package io.kvmportal.host.image;
+
+import static io.kvmportal.host.image.ImageRefusedException.Reason.BACKING_FILE;
+import static io.kvmportal.host.image.ImageRefusedException.Reason.DATA_FILE;
+import static io.kvmportal.host.image.ImageRefusedException.Reason.ENCRYPTED;
+import static io.kvmportal.host.image.ImageRefusedException.Reason.FORMAT_MISMATCH;
+import static io.kvmportal.host.image.ImageRefusedException.Reason.INVALID;
+import static io.kvmportal.host.image.ImageRefusedException.Reason.NOT_REGULAR_FILE;
+import static io.kvmportal.host.image.ImageRefusedException.Reason.OUTSIDE_STORE;
+import static io.kvmportal.host.image.ImageRefusedException.Reason.TOO_LARGE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.kvmportal.host.testing.TestImages;
+import io.kvmportal.host.testing.TestNames;
+
+/** Real qemu-img on images made for each case; the store lives in a /tmp/kvmptest-* directory. */
+class ImageInspectorTest {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageInspectorTest.class);
+    private static final long GIB = 1L << 30;
+    private static final long MIB = 1L << 20;
+
+    private Path top;
+    private Path incoming;
+    private ImageInspector inspector;
+
+    @BeforeEach
+    void createStore() throws IOException {
+        top = TestNames.tempDirectory();
+        ImageStore store = ImageStore.open(top.resolve("store"));
+        incoming = store.incoming();
+        inspector = store.inspector();
+    }
+
+    @AfterEach
+    void deleteStore() throws IOException {
+        TestNames.deleteTree(top);
+    }
+
+    @Test
+    void acceptsAQcow2AndReportsItsSizes() {
+        Path image = TestImages.qcow2(incoming.resolve("good.qcow2"), 64 * MIB);
+
+        long started = System.nanoTime();
+        ImageInfo info = inspector.inspect(image, ImageFormat.QCOW2, GIB);
+        LOG.info("inspect qcow2 took {} ms", (System.nanoTime() - started) / 1_000_000);
+
+        assertEquals(ImageFormat.QCOW2, info.format());
+        assertEquals(64 * MIB, info.virtualSize());
+        assertTrue(info.fileSize() > 0 && info.fileSize() < MIB, "file size " + info.fileSize());
+    }
+
+    @Test
+    void acceptsARawImage() throws IOException {
+        ImageInfo info = inspector.inspect(TestImages.raw(incoming.resolve("good.raw"), 8 * MIB), ImageFormat.RAW, GIB);
+
+        assertEquals(new ImageInfo(ImageFormat.RAW, 8 * MIB, 8 * MIB), info);
+    }
+
+    @Test
+    void acceptsAnIsoWithItsVolumeDescriptorAndRefusesOneWithout() throws IOException {
+        ImageInfo info = inspector.inspect(TestImages.iso(incoming.resolve("good.iso"), 4 * MIB), ImageFormat.ISO, GIB);
+        assertEquals(new ImageInfo(ImageFormat.ISO, 4 * MIB, 4 * MIB), info);
+
+        Path plain = TestImages.raw(incoming.resolve("plain.iso"), 4 * MIB);
+        assertRefused(FORMAT_MISMATCH, plain, ImageFormat.ISO, GIB);
+        Path tiny = TestImages.raw(incoming.resolve("tiny.iso"), 32769);
+        assertRefused(FORMAT_MISMATCH, tiny, ImageFormat.ISO, GIB);
+    }
+
+    @Test
+    void refusesAQcow2WhoseBackingFileIsEtcPasswd() {
+        Path image = TestImages.qcow2(incoming.resolve("backed.qcow2"), MIB, "-b", "/etc/passwd", "-F", "raw");
+
+        assertRefused(BACKING_FILE, image, ImageFormat.QCOW2, GIB);
+    }
+
+    @Test
+    void refusesAQcow2WithAnExternalDataFile() {
+        Path data = incoming.resolve("data.raw");
+        Path image = TestImages.qcow2(incoming.resolve("external.qcow2"), MIB, "-o", "data_file=" + data);
+
+        assertRefused(DATA_FILE, image, ImageFormat.QCOW2, GIB);
+    }
+
+    @Test
+    void refusesAnEncryptedQcow2() {
+        Path image = TestImages.qcow2(incoming.resolve("secret.qcow2"), MIB, "--object", "secret,id=sec0,data=kvmptest",
+                "-o", "encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10");
+
+        assertRefused(ENCRYPTED, image, ImageFormat.QCOW2, GIB);
+    }
+
+    @Test
+    void refusesARawFileClaimedAsQcow2AndAQcow2ClaimedAsRaw() throws IOException {
+        assertRefused(FORMAT_MISMATCH, TestImages.raw(incoming.resolve("raw.qcow2"), MIB), ImageFormat.QCOW2, GIB);
+        assertRefused(FORMAT_MISMATCH, TestImages.qcow2(incoming.resolve("q.raw"), MIB), ImageFormat.RAW, GIB);
+        assertRefused(FORMAT_MISMATCH, TestImages.qcow2(incoming.resolve("q.iso"), MIB), ImageFormat.ISO, GIB);
+    }
+
+    @Test
+    void refusesAnImageOverTheSizeLimit() throws IOException {
+        Path image = TestImages.qcow2(incoming.resolve("big.qcow2"), 2 * GIB);
+
+        ImageRefusedException e = assertRefused(TOO_LARGE, image, ImageFormat.QCOW2, GIB);
+        assertEquals("big.qcow2: virtual size 2147483648 bytes is over the limit of 1073741824", e.getMessage());
+        assertRefused(TOO_LARGE, TestImages.raw(incoming.resolve("big.raw"), GIB + 1), ImageFormat.RAW, GIB);
+    }
+
+    @Test
+    void refusesPathsOutsideTheStore() {
+        Path outside = TestImages.qcow2(top.resolve("outside.qcow2"), MIB);
+
+        assertRefused(OUTSIDE_STORE, outside, ImageFormat.QCOW2, GIB);
+        assertRefused(OUTSIDE_STORE, Path.of("/etc/passwd"), ImageFormat.RAW, GIB);
+        assertRefused(OUTSIDE_STORE, incoming.resolve("../../outside.qcow2"), ImageFormat.QCOW2, GIB);
+    }
+
+    @Test
+    void refusesSymlinksDirectoriesAndHardLinks() throws IOException {
+        Path outside = TestImages.qcow2(top.resolve("outside.qcow2"), MIB);
+        Path inside = TestImages.qcow2(incoming.resolve("inside.qcow2"), MIB);
+
+        assertRefused(NOT_REGULAR_FILE, Files.createSymbolicLink(incoming.resolve("out.qcow2"), outside), ImageFormat.QCOW2, GIB);
+        assertRefused(NOT_REGULAR_FILE, Files.createSymbolicLink(incoming.resolve("in.qcow2"), inside), ImageFormat.QCOW2, GIB);
+        assertRefused(NOT_REGULAR_FILE, Files.createDirectory(incoming.resolve("dir.raw")), ImageFormat.RAW, GIB);
+        Files.createLink(incoming.resolve("second-name.qcow2"), inside);
+        assertRefused(NOT_REGULAR_FILE, inside, ImageFormat.QCOW2, GIB);
+    }
+
+    @Test
+    void refusesEmptyAndDamagedFiles() throws IOException {
+        assertRefused(INVALID, Files.createFile(incoming.resolve("empty.raw")), ImageFormat.RAW, GIB);
+        Path damaged = Files.write(incoming.resolve("damaged.qcow2"), new byte[] {'Q', 'F', 'I', (byte) 0xfb, 'x', 'y', 'z'});
+        ImageRefusedException e = assertRefused(INVALID, damaged, ImageFormat.QCOW2, GIB);
+        assertTrue(e.getMessage().contains("qemu-img info exit 1"), e.getMessage());
+    }
+
+    @Test
+    void unknownFormatNamesAreRefused() {
+        ImageRefusedException e = assertThrows(ImageRefusedException.class, () -> ImageFormat.parse("vmdk"));
+        assertEquals(ImageRefusedException.Reason.UNKNOWN_FORMAT, e.reason());
+        assertEquals(ImageFormat.ISO, ImageFormat.parse("ISO"));
+    }
+
+    private ImageRefusedException assertRefused(ImageRefusedException.Reason reason, Path file, ImageFormat claimed, long max) {
+        ImageRefusedException e = assertThrows(ImageRefusedException.class, () -> inspector.inspect(file, claimed, max));
+        assertEquals(reason, e.reason(), e.getMessage());
+        return e;
+    }
+}

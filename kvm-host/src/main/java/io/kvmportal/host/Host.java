@@ -1,29 +1,76 @@
 package io.kvmportal.host;
 
+import io.kvmportal.host.account.KvmAccess;
+import io.kvmportal.host.account.LinuxAccount;
+import io.kvmportal.host.account.LinuxAccountName;
+import io.kvmportal.host.account.LinuxAccounts;
+import io.kvmportal.host.cgroup.GuestCgroups;
+import io.kvmportal.host.guest.GuestCommandException;
+import io.kvmportal.host.guest.GuestExitListener;
+import io.kvmportal.host.guest.GuestSupervisor;
+import io.kvmportal.host.guest.RunState;
+import io.kvmportal.host.image.BaseImage;
+import io.kvmportal.host.image.GuestDisk;
+import io.kvmportal.host.image.GuestDisks;
+import io.kvmportal.host.image.ImageFormat;
+import io.kvmportal.host.image.ImageStore;
 import io.kvmportal.host.kvm.Accelerator;
 import io.kvmportal.host.kvm.AcceleratorChoice;
 import io.kvmportal.host.kvm.KvmProbe;
 import io.kvmportal.host.kvm.KvmStatus;
+import io.kvmportal.host.qemu.GuestExit;
+import io.kvmportal.host.qemu.GuestSpec;
+import io.kvmportal.host.qemu.ProcessView;
 import io.kvmportal.host.qemu.QemuCommandLine;
 import io.kvmportal.host.qemu.QemuVersion;
 import io.kvmportal.host.qemu.RunAs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.UUID;
 
-/** The facade the web modules (and later a host agent) call. It grows command by command. */
-public final class Host {
+/**
+ * The facade the web modules (and later a host agent) call: accounts and their /dev/kvm access, images,
+ * guests' disks, and guests' QEMU processes, each in its own cgroup. Arguments and results are plain
+ * values, so the same commands can later cross a process boundary.
+ */
+public final class Host implements AutoCloseable {
+    private static final long CPU_PERIOD = GuestCgroups.CPU_PERIOD_MICROS;
+    private final HostConfig config;
     private final KvmProbe kvmProbe;
+    private final LinuxAccounts accounts = new LinuxAccounts();
+    private final KvmAccess kvmAccess = new KvmAccess();
+    private final ImageStore images;
+    private final GuestDisks disks;
+    private final GuestCgroups cgroups;
+    private final GuestSupervisor supervisor;
 
-    public Host() {
-        this(new KvmProbe());
+    public Host(HostConfig config, GuestExitListener listener) {
+        this(config, listener, new KvmProbe());
     }
 
-    Host(KvmProbe kvmProbe) {
+    Host(HostConfig config, GuestExitListener listener, KvmProbe kvmProbe) {
+        this.config = config;
         this.kvmProbe = kvmProbe;
+        this.images = ImageStore.open(config.imagesRoot());
+        this.disks = new GuestDisks(images);
+        this.cgroups = new GuestCgroups(config.cgroupParent());
+        this.supervisor = new GuestSupervisor((uuid, exit) -> {
+            cgroups.destroy(uuid.toString());
+            listener.exited(uuid, exit);
+        }, config.startTimeout());
     }
 
     /** What this host offers, as the portal process sees it. */
     public HostReport report() {
         KvmStatus kvm = kvmProbe.probe();
-        return new HostReport(kvm, AcceleratorChoice.choose(Accelerator.AUTO, kvm), QemuVersion.installed(QemuCommandLine.BINARY));
+        return new HostReport(kvm, AcceleratorChoice.choose(config.accelerator(), kvm),
+                QemuVersion.installed(QemuCommandLine.BINARY));
     }
 
     /**
@@ -37,5 +84,147 @@ public final class Host {
             return AcceleratorChoice.choose(requested, kvmProbe.probe());
         }
         return AcceleratorChoice.choose(requested, kvmProbe.probeAs(account.uid(), account.gid()));
+    }
+
+    /** The owner's Linux account, created when first needed, with read-write access to /dev/kvm. */
+    public LinuxAccount prepareAccount(String login) {
+        LinuxAccount account = accounts.ensure(LinuxAccountName.forLogin(login));
+        kvmAccess.grant(account.name());
+        return account;
+    }
+
+    /** Re-grants /dev/kvm to every account: ACLs on devtmpfs vanish when the node is recreated. */
+    public void reapplyKvmAccess(Collection<String> logins) {
+        kvmAccess.reapply(logins.stream().map(LinuxAccountName::forLogin).toList());
+    }
+
+    /** Revokes the account's /dev/kvm access before removing it, so no later account with its uid inherits it. */
+    public void removeAccount(String login) {
+        LinuxAccountName name = LinuxAccountName.forLogin(login);
+        kvmAccess.revoke(name);
+        accounts.remove(name);
+    }
+
+    /** Where uploads are written before {@link #admitImage}. */
+    public Path incomingImages() {
+        return images.incoming();
+    }
+
+    /** Inspects an upload and, if it is what it claims to be, keeps it read-only in the store. */
+    public BaseImage admitImage(Path uploaded, ImageFormat format, long maxVirtualBytes) {
+        return images.admit(uploaded, format, maxVirtualBytes);
+    }
+
+    public Path imagePath(BaseImage image) {
+        return images.path(image);
+    }
+
+    /** The guest's disk: an overlay on {@code base}, or empty (for an ISO install), owned by its account. */
+    public GuestDisk createDisk(UUID guest, String login, Optional<BaseImage> base, long sizeBytes) {
+        LinuxAccount owner = prepareAccount(login);
+        Path dir = guestDirectory(guest);
+        return base.isPresent() ? disks.createOverlay(base.get(), dir, owner, sizeBytes)
+                : disks.createEmpty(dir, owner, sizeBytes);
+    }
+
+    /** Starts the guest's QEMU as its account, in a cgroup sized from the guest, and answers its pid. */
+    public int start(GuestDefinition guest) {
+        LinuxAccount owner = prepareAccount(guest.login());
+        GuestSpec spec = spec(guest, owner);
+        long memoryLimit = (guest.memoryMib() + overheadMib(guest.memoryMib())) * 1024L * 1024L;
+        cgroups.create(guest.uuid().toString(), memoryLimit, guest.vcpus() * CPU_PERIOD);
+        try {
+            return supervisor.start(spec, Optional.of(owner.runAs()),
+                    pid -> cgroups.join(guest.uuid().toString(), pid)).pid();
+        } catch (RuntimeException e) {
+            cgroups.destroy(guest.uuid().toString());
+            throw e;
+        }
+    }
+
+    /** After a portal restart: true if the guest's QEMU kept running and is watched again. */
+    public boolean reattach(GuestDefinition guest) {
+        LinuxAccount owner = prepareAccount(guest.login());
+        return supervisor.reattach(spec(guest, owner));
+    }
+
+    public GuestExit shutdown(UUID guest, Duration grace) {
+        return supervisor.shutdown(guest, grace);
+    }
+
+    public GuestExit forceOff(UUID guest) {
+        return supervisor.forceOff(guest);
+    }
+
+    public void pause(UUID guest) {
+        supervisor.pause(guest);
+    }
+
+    public void resume(UUID guest) {
+        supervisor.resume(guest);
+    }
+
+    public void reboot(UUID guest) {
+        supervisor.reboot(guest);
+    }
+
+    public byte[] screenshot(UUID guest) {
+        return supervisor.screenshot(guest, guestDirectory(guest));
+    }
+
+    public RunState state(UUID guest) {
+        return supervisor.state(guest);
+    }
+
+    public Optional<ProcessView> processView(UUID guest) {
+        return supervisor.processView(guest);
+    }
+
+    /** Removes a stopped guest's disk and directory. */
+    public void deleteGuest(UUID guest, String login) {
+        if (supervisor.runningGuests().contains(guest)) {
+            throw new GuestCommandException(GuestCommandException.Kind.ALREADY_RUNNING,
+                    "The guest is running; stop it before deleting it.");
+        }
+        LinuxAccount owner = prepareAccount(login);
+        Path dir = guestDirectory(guest);
+        if (Files.exists(dir)) {
+            disks.deleteGuestDirectory(dir, owner);
+        }
+    }
+
+    /** Stops watching guests; they keep running for the next portal to re-attach. */
+    @Override
+    public void close() {
+        supervisor.close();
+    }
+
+    private GuestSpec spec(GuestDefinition guest, LinuxAccount owner) {
+        Path dir = guestDirectory(guest.uuid());
+        AcceleratorChoice accelerator = chooseAccelerator(config.accelerator(), owner.runAs());
+        return GuestSpec.builder().name(guest.name()).uuid(guest.uuid()).vcpus(guest.vcpus())
+                .memoryMib(guest.memoryMib()).disk(dir.resolve(GuestDisks.DISK)).boot(guest.boot())
+                .accelerator(accelerator.accelerator()).nic(guest.nic()).runDirectory(dir).build();
+    }
+
+    /**
+     * {@code <guests>/<uuid without dashes>}. Flat and short on purpose: QEMU's sockets live inside, and a unix
+     * socket path may not exceed 107 bytes. The guests directory is root's, 0711: accounts pass, never list.
+     */
+    private Path guestDirectory(UUID guest) {
+        try {
+            if (!Files.isDirectory(config.guestsRoot())) {
+                Files.createDirectories(config.guestsRoot());
+            }
+            Files.setPosixFilePermissions(config.guestsRoot(), PosixFilePermissions.fromString("rwx--x--x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + config.guestsRoot(), e);
+        }
+        return config.guestsRoot().resolve(guest.toString().replace("-", ""));
+    }
+
+    /** QEMU's own memory next to the guest's: device models, caches, the TCG translation cache. */
+    private static long overheadMib(int guestMib) {
+        return 128 + guestMib / 8;
     }
 }

@@ -1,5 +1,8 @@
 package io.kvmportal.host;
 
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -21,7 +24,14 @@ import io.kvmportal.host.testing.TestAccount;
 class HostAcceleratorTest {
     private static TestAccount account;
     private static RunAs runAs;
-    private final Host host = new Host();
+    @TempDir
+    static Path dataDir;
+    private Host host;
+
+    @BeforeEach
+    void host() {
+        host = new Host(HostConfig.under(dataDir), (guest, exit) -> { });
+    }
 
     @BeforeAll
     static void createAccount() {

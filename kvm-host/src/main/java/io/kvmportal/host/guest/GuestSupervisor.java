@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,14 @@ public final class GuestSupervisor implements AutoCloseable {
 
     /** Launches the guest and answers once its QMP is ready. */
     public GuestProcess start(GuestSpec spec, Optional<RunAs> runAs) {
+        return start(spec, runAs, pid -> { });
+    }
+
+    /**
+     * As {@link #start(GuestSpec, Optional)}, handing QEMU's pid to {@code onSpawn} at once, before QMP is up
+     * and before QEMU has touched most of the guest's memory (to move it into its cgroup).
+     */
+    public GuestProcess start(GuestSpec spec, Optional<RunAs> runAs, LongConsumer onSpawn) {
         if (running.containsKey(spec.uuid())) {
             throw new GuestCommandException(GuestCommandException.Kind.ALREADY_RUNNING,
                     "Guest " + spec.name() + " is already running.");
@@ -54,6 +63,13 @@ public final class GuestSupervisor implements AutoCloseable {
         } catch (IOException e) {
             throw new GuestCommandException(GuestCommandException.Kind.START_FAILED,
                     "Cannot start QEMU for " + spec.name() + ": " + e.getMessage(), e);
+        }
+        try {
+            onSpawn.accept(process.pid());
+        } catch (RuntimeException e) {
+            process.destroyForcibly();
+            throw new GuestCommandException(GuestCommandException.Kind.START_FAILED,
+                    "Cannot place QEMU of " + spec.name() + ": " + e.getMessage(), e);
         }
         GuestProcess guest = awaitQmp(spec, process);
         watch(spec.uuid(), guest);

@@ -9,10 +9,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.kvmportal.host.Host;
+import io.kvmportal.host.HostConfig;
 import io.kvmportal.host.HostReport;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.kvmportal.host.kvm.Accelerator;
 
 class QemuVersionTest {
+    @TempDir
+    Path dataDir;
+
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -36,7 +42,7 @@ class QemuVersionTest {
 
     @Test
     void hostReportNamesTheInstalledQemuAndTheAutoChoice() {
-        HostReport report = new Host().report();
+        HostReport report = new Host(HostConfig.under(dataDir), (guest, exit) -> { }).report();
 
         assertTrue(report.qemu().text().startsWith("QEMU emulator version " + report.qemu()), report.qemu().text());
         assertTrue(report.qemu().major() >= 7, report.qemu().text());

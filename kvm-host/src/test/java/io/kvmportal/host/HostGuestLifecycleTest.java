@@ -1,0 +1,112 @@
+package io.kvmportal.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kvmportal.host.cgroup.GuestCgroups;
+import io.kvmportal.host.guest.RunState;
+import io.kvmportal.host.image.BaseImage;
+import io.kvmportal.host.image.GuestDisk;
+import io.kvmportal.host.image.ImageFormat;
+import io.kvmportal.host.qemu.BootSource;
+import io.kvmportal.host.qemu.GuestExit;
+import io.kvmportal.host.qemu.Nic;
+import io.kvmportal.host.testing.TestGuestImage;
+import io.kvmportal.host.testing.TestNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The facade end to end, as the portal uses it: a portal login becomes an account with /dev/kvm access, the
+ * test guest's disk is admitted as a base image, the guest gets an overlay, runs as the account in its own
+ * cgroup, shuts down, and is deleted, leaving nothing behind.
+ */
+class HostGuestLifecycleTest {
+    private final LinkedBlockingQueue<GuestExit> exits = new LinkedBlockingQueue<>();
+    private final String login = TestNames.random();
+    private final UUID uuid = UUID.randomUUID();
+    private final String cgroupParent = TestNames.random();
+    private Path dataDir;
+    private Host host;
+
+    @BeforeEach
+    void host() throws Exception {
+        dataDir = TestNames.tempDirectory();
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
+        host = new Host(new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
+                io.kvmportal.host.kvm.Accelerator.AUTO, Duration.ofSeconds(60), cgroupParent),
+                (guest, exit) -> exits.add(exit));
+    }
+
+    @AfterEach
+    void removeEverything() throws Exception {
+        try {
+            if (host.state(uuid) != RunState.NOT_RUNNING) {
+                host.forceOff(uuid);
+            }
+            host.close();
+        } finally {
+            host.removeAccount(login);
+            new GuestCgroups(cgroupParent).removeParentIfEmpty();
+            TestNames.deleteTree(dataDir);
+        }
+    }
+
+    @Test
+    void aGuestLivesAndDiesAsItsOwnersProcessInItsOwnCgroup() throws Exception {
+        TestGuestImage image = TestGuestImage.get();
+        Path upload = host.incomingImages().resolve("upload.qcow2");
+        Files.copy(image.baseDisk(), upload, StandardCopyOption.REPLACE_EXISTING);
+        BaseImage base = host.admitImage(upload, ImageFormat.QCOW2, 1L << 30);
+        Path kernel = readable(image.kernel());
+        Path initrd = readable(image.initrd());
+
+        GuestDisk disk = host.createDisk(uuid, login, Optional.of(base), 64L << 20);
+        int uid = (int) Files.getAttribute(disk.path(), "unix:uid");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(disk.path())));
+
+        int pid = host.start(new GuestDefinition(uuid, "kvmptest-life", login, 1, 128,
+                new BootSource.FromKernel(kernel, initrd, "console=tty1 console=ttyS0 quiet"), Nic.USER));
+        assertEquals(uid, host.processView(uuid).orElseThrow().uid(), "QEMU runs as the disk's owner");
+        assertTrue(Files.readString(Path.of("/proc", Integer.toString(pid), "cgroup")).contains(uuid.toString()),
+                "QEMU is in its guest's cgroup");
+        awaitBanner(disk.path().resolveSibling("serial.log"));
+        assertEquals(RunState.RUNNING, host.state(uuid));
+
+        GuestExit exit = host.shutdown(uuid, Duration.ofSeconds(60));
+        assertTrue(exit.clean(), exit.toString());
+        assertEquals(exit, exits.poll(5, TimeUnit.SECONDS));
+        host.deleteGuest(uuid, login);
+        assertFalse(Files.exists(disk.path().getParent()), "the guest's directory is gone");
+        assertTrue(Files.exists(host.imagePath(base)), "the base image stays for other guests");
+    }
+
+    private Path readable(Path file) throws Exception {
+        Path copy = dataDir.resolve(file.getFileName());
+        Files.copy(file, copy);
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("r--r--r--"));
+        return copy;
+    }
+
+    private static void awaitBanner(Path serialLog) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(serialLog) && Files.readString(serialLog).contains("PORTAL-TEST-GUEST READY")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no banner in " + serialLog + " within 90 s");
+    }
+}

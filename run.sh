@@ -65,7 +65,7 @@ if needs_build; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "run.sh: note: not root. The portal starts, but running guests as per-user Linux accounts needs root." >&2
+    echo "run.sh: note: not root. The portal starts, but the host side (per-user Linux accounts, guests, the Host page) needs root." >&2
 fi
 echo "run.sh: starting kvm-portal; sign in at http://localhost:${MICRONAUT_SERVER_PORT:-8080}/"
 exec java ${JAVA_OPTS:-} -jar "$JAR"

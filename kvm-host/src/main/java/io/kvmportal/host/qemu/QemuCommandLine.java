@@ -25,6 +25,8 @@ import io.kvmportal.host.kvm.Accelerator;
  */
 public final class QemuCommandLine {
     public static final String BINARY = "qemu-system-x86_64";
+    /** MiB of host memory a TCG guest's QEMU keeps for translated code. */
+    public static final int TCG_TRANSLATION_CACHE_MIB = 128;
     static final String SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
 
     private QemuCommandLine() {
@@ -34,7 +36,8 @@ public final class QemuCommandLine {
         List<String> a = new ArrayList<>(List.of(BINARY,
                 "-name", "guest=" + spec.name(),
                 "-uuid", spec.uuid().toString(),
-                "-machine", "q35,accel=" + spec.accelerator().qemuName(),
+                "-machine", "q35",
+                "-accel", accel(spec.accelerator()),
                 "-cpu", spec.accelerator() == Accelerator.KVM ? "host" : "max",
                 "-smp", Integer.toString(spec.vcpus()),
                 "-m", spec.memoryMib() + "M",
@@ -54,6 +57,14 @@ public final class QemuCommandLine {
                 "-sandbox", SANDBOX,
                 "-msg", "timestamp=on"));
         return List.copyOf(a);
+    }
+
+    /**
+     * TCG's translation cache defaults to 1 GiB, which would count against (and blow) the guest's memory cgroup;
+     * bounded here, so a guest's memory limit can be its size plus a known overhead.
+     */
+    private static String accel(Accelerator accelerator) {
+        return accelerator == Accelerator.KVM ? "kvm" : "tcg,tb-size=" + TCG_TRANSLATION_CACHE_MIB;
     }
 
     private static void addDisk(List<String> a, Path disk, String bootIndex) {

@@ -62,6 +62,9 @@ final class BenchGuests implements AutoCloseable {
             if (Files.exists(log) && Files.readString(log).contains("PORTAL-TEST-GUEST READY")) {
                 return true;
             }
+            if (host.state(guest.uuid()) == io.kvmportal.host.guest.RunState.NOT_RUNNING) {
+                return false;
+            }
             TimeUnit.MILLISECONDS.sleep(100);
         }
         return false;

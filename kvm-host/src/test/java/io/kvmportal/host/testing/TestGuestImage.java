@@ -2,7 +2,6 @@ package io.kvmportal.host.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -12,15 +11,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.kvmportal.host.image.DemoImageBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The project's test guest (kernel, initramfs, base data disk), built by
- * {@code src/test/guest-image/build-test-guest.sh} once and cached under a hash of that script.
+ * {@code src/main/resources/io/kvmportal/host/image/build-test-guest.sh} once and cached under a hash of that script.
  *
  * <p>Several JVMs (parallel builds, an IDE next to Maven) may build at the same time. Each builds into
  * a private temporary directory beside the cache entry and renames it into place atomically; whoever
@@ -29,9 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TestGuestImage {
     private static final Logger LOG = LoggerFactory.getLogger(TestGuestImage.class);
-    private static final Path SCRIPT = Path.of("src/test/guest-image/build-test-guest.sh").toAbsolutePath();
+    private static final Path SCRIPT = Path.of("src/main/resources/io/kvmportal/host/image/build-test-guest.sh").toAbsolutePath();
     private static final List<String> FILES = List.of("vmlinuz", "initrd.gz", "base.qcow2");
-    private static final long BUILD_TIMEOUT_MINUTES = 5;
 
     private static volatile TestGuestImage shared;
 
@@ -106,29 +104,16 @@ public final class TestGuestImage {
         return FILES.stream().allMatch(f -> Files.isRegularFile(entry.resolve(f)));
     }
 
+    /** The portal's own builder, so the tests boot exactly the demo guest the portal publishes. */
     private static void runScript(Path out) throws IOException {
-        List<String> command = List.of("sh", SCRIPT.toString(), out.toString());
-        LOG.info("building the test guest: {}", command);
-        Path log = out.resolveSibling(out.getFileName() + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+        LOG.info("building the test guest into {}", out);
         try {
-            boolean done = process.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES);
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            if (!done) {
-                process.destroyForcibly();
-                throw new IOException("test guest build exceeded " + BUILD_TIMEOUT_MINUTES + " min: " + output);
-            }
-            if (process.exitValue() != 0 || !isComplete(out)) {
-                throw new IOException("test guest build failed (exit " + process.exitValue() + "): " + output);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while building the test guest", e);
-        } finally {
-            Files.deleteIfExists(log);
+            DemoImageBuilder.build(out);
+        } catch (RuntimeException e) {
+            throw new IOException("test guest build failed: " + e.getMessage(), e);
+        }
+        if (!isComplete(out)) {
+            throw new IOException("test guest build left an incomplete " + out);
         }
     }
 

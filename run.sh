@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 JAR=ui/target/kvm-portal.jar
-RUNTIME_PACKAGES=(qemu-system-x86 qemu-utils acl)
+RUNTIME_PACKAGES=(qemu-system-x86 qemu-utils acl cpio e2fsprogs)
 
 java_ok() {
     command -v javac >/dev/null 2>&1 || return 1

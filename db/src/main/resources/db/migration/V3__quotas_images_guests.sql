@@ -34,7 +34,9 @@ CREATE TABLE image (
     -- initrd booted directly with a disk image (the built-in demo image).
     kind           VARCHAR(10)  NOT NULL,
     format         VARCHAR(10)  NOT NULL,
-    file_name      VARCHAR(200) NOT NULL,
+    -- The file's id in the host's image store (<store_id>.<format>) and its sizes.
+    store_id       CHAR(36)     NOT NULL,
+    file_bytes     BIGINT       NOT NULL,
     virtual_bytes  BIGINT       NOT NULL,
     min_memory_mib INT          NOT NULL,
     min_disk_gib   INT          NOT NULL,

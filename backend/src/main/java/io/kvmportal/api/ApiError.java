@@ -29,6 +29,7 @@ public record ApiError(int status, String error, String message) {
             case 413 -> "Payload Too Large";
             case 415 -> "Unsupported Media Type";
             case 429 -> "Too Many Requests";
+            case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
             default -> status >= 500 ? "Internal Server Error" : "Error";
         };

@@ -7,7 +7,9 @@ public enum Fault {
     FORBIDDEN(403),
     NOT_FOUND(404),
     CONFLICT(409),
-    TOO_MANY_REQUESTS(429);
+    TOO_MANY_REQUESTS(429),
+    /** The host could not carry out what was asked; the message has its words. */
+    HOST_FAILED(502);
 
     private final int httpStatus;
 

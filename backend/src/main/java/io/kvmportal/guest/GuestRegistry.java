@@ -82,4 +82,38 @@ public class GuestRegistry {
     public void forget(long guestId) {
         guests.delete(guestId);
     }
+
+    @ReadOnly
+    public java.util.Optional<Guest> findByUuid(String uuid) {
+        return guests.findByUuid(uuid);
+    }
+
+    @ReadOnly
+    public List<GuestRepository.Owned> allWithOwners() {
+        return guests.findAllWithOwners();
+    }
+
+    /** Claims the next state for an action on one of the actor's guests; the action must suit its state. */
+    @Transactional
+    public Guest claim(Actor actor, long guestId, GuestAction action, GuestState next) {
+        Guest guest = get(actor, guestId);
+        action.requireAllowedIn(guest.name(), guest.state());
+        if (!guests.transition(guestId, guest.state(), next, null, clock.instant())) {
+            throw GuestException.wrongState(action.verb(), guest.name(), get(actor, guestId).state());
+        }
+        return get(actor, guestId);
+    }
+
+    @Transactional
+    public Guest rename(Actor actor, long guestId, String name) {
+        Guest guest = get(actor, guestId);
+        if (!NewGuest.isValidName(name)) {
+            throw GuestException.invalid("Name '" + name + "' is not valid (" + NewGuest.NAME_RULE + ").");
+        }
+        if (!guest.name().equals(name) && guests.nameTaken(actor.id(), name)) {
+            throw GuestException.nameTaken(name);
+        }
+        guests.rename(guestId, name, clock.instant());
+        return get(actor, guestId);
+    }
 }

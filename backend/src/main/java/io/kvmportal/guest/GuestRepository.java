@@ -35,6 +35,23 @@ class GuestRepository {
                 ownerId);
     }
 
+    Optional<Guest> findByUuid(String uuid) {
+        return sql.one("SELECT " + COLUMNS + " FROM guest WHERE uuid = ?", GuestRepository::map, uuid);
+    }
+
+    /** Every guest, with its owner's login: for reconciling with the host at start. */
+    List<Owned> findAllWithOwners() {
+        return sql.list("SELECT g." + COLUMNS.replace(", ", ", g.") + ", u.login FROM guest g"
+                + " JOIN portal_user u ON u.id = g.owner_id", row -> new Owned(map(row), row.getString("login")));
+    }
+
+    record Owned(Guest guest, String login) {
+    }
+
+    void rename(long id, String name, Instant now) {
+        sql.update("UPDATE guest SET name = ?, updated_at = ? WHERE id = ?", name, now, id);
+    }
+
     boolean nameTaken(long ownerId, String name) {
         return sql.count("SELECT COUNT(*) FROM guest WHERE owner_id = ? AND name = ?", ownerId, name) > 0;
     }

@@ -1,26 +1,28 @@
 package io.kvmportal.hosts;
 
+import io.kvmportal.guest.GuestEnded;
 import io.kvmportal.host.Host;
 import io.kvmportal.host.HostConfig;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The one kvm-host facade of this portal process, keeping guests and images in the data directory. */
 @Factory
 class HostFactory {
-    private static final Logger LOG = LoggerFactory.getLogger(HostFactory.class);
 
+    /** A QEMU's end is published as a {@link GuestEnded} event; the guest feature brings its record up to date. */
     @Singleton
     @Bean(preDestroy = "close")
-    Host host(@Property(name = "portal.data-dir") String dataDir, HostConfiguration configuration) {
+    Host host(@Property(name = "portal.data-dir") String dataDir, HostConfiguration configuration,
+              ApplicationEventPublisher<GuestEnded> events) {
         Path data = Path.of(dataDir).toAbsolutePath().normalize();
         HostConfig config = new HostConfig(data.resolve("guests"), data.resolve("images"),
                 configuration.getAccelerator(), configuration.getStartTimeout(), "kvm-portal");
-        return new Host(config, (guest, exit) -> LOG.info("guest {} ended: {}", guest, exit));
+        return new Host(config, (guest, exit) -> events.publishEvent(new GuestEnded(guest, exit.clean(),
+                exit.reason())));
     }
 }

@@ -67,6 +67,43 @@ public final class PortalProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** A bearer token for calls through the REST API, to set the stage quickly. */
+    String token(String login, String password) throws IOException, InterruptedException {
+        String body = api("POST", "/api/v1/auth/token", null, "{\"login\":\"" + login + "\",\"password\":\""
+                + password + "\"}", 201);
+        return body.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+    }
+
+    /** Calls the REST API and checks the status; answers the body. */
+    String api(String method, String path, String token, String json, int status)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).method(method,
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        request.header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response.body();
+    }
+
+    /** Waits until some image is published (the demo image is built in the background at first start). */
+    void awaitImages(String token, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (api("GET", "/api/v1/images", token, null, 200).contains("\"id\"")) {
+                return;
+            }
+            sleep(500);
+        }
+        throw new IllegalStateException("no image published within " + timeout + "; see " + log);
+    }
+
     private void awaitHealthy(Duration timeout) {
         HttpClient http = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(timeout);

@@ -27,16 +27,22 @@ public final class Application {
 
     /**
      * The data directory from {@code -Dportal.data-dir}, {@code PORTAL_DATA_DIR} or {@code ./data}, made absolute
-     * (H2 refuses implicitly relative paths) and private to the portal's account.
+     * (H2 refuses implicitly relative paths). Guests' accounts must pass through it to their disks and the
+     * images below (0711: pass, never list); the database directory is the portal's alone (0700).
      */
     static Path prepareDataDirectory() throws IOException {
         String configured = System.getProperty("portal.data-dir", System.getenv("PORTAL_DATA_DIR"));
         Path dataDir = Path.of(configured == null || configured.isBlank() ? "data" : configured)
                 .toAbsolutePath().normalize();
-        if (!Files.isDirectory(dataDir)) {
-            Files.createDirectories(dataDir,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+        ensureDirectory(dataDir, "rwx--x--x");
+        ensureDirectory(dataDir.resolve("db"), "rwx------");
         return dataDir;
+    }
+
+    private static void ensureDirectory(Path dir, String mode) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
     }
 }

@@ -17,6 +17,7 @@ import io.kvmportal.ui.account.MyAccountView;
 import io.kvmportal.ui.admin.HostView;
 import io.kvmportal.ui.admin.UsersView;
 import io.kvmportal.ui.audit.AuditView;
+import io.kvmportal.ui.guest.GuestsView;
 import io.kvmportal.ui.home.HomeView;
 import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
@@ -53,6 +54,7 @@ public class MainLayout extends AppLayout {
         SideNav nav = new SideNav();
         nav.addClassName("portal-nav");
         nav.addItem(new SideNavItem("Overview", HomeView.class, VaadinIcon.HOME.create()));
+        nav.addItem(new SideNavItem("My guests", GuestsView.class, VaadinIcon.DESKTOP.create()));
         nav.addItem(new SideNavItem("My account", MyAccountView.class, VaadinIcon.USER.create()));
         nav.addItem(new SideNavItem("Audit log", AuditView.class, VaadinIcon.LIST.create()));
         if (user.isAdmin()) {

@@ -13,6 +13,7 @@ public class QuotaBars extends Div {
 
     public QuotaBars(QuotaView quota) {
         addClassName("quota-bars");
+        setWidthFull();
         setId("quota-bars");
         QuotaLimits limits = quota.limits();
         QuotaUsage usage = quota.usage();

@@ -1,0 +1,205 @@
+package io.kvmportal.guest;
+
+import io.kvmportal.api.Actor;
+import io.kvmportal.api.Fault;
+import io.kvmportal.api.PortalException;
+import io.kvmportal.audit.AuditAction;
+import io.kvmportal.audit.AuditLog;
+import io.kvmportal.audit.AuditTarget;
+import io.kvmportal.host.GuestDefinition;
+import io.kvmportal.host.Host;
+import io.kvmportal.host.qemu.Nic;
+import io.kvmportal.host.qemu.ProcessView;
+import io.kvmportal.image.Image;
+import io.kvmportal.image.ImageCatalog;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Users' own guests, end to end: each action claims its next state in the database (with quota, behind the
+ * owner's lock; see {@link GuestRegistry}), then asks the host, then records the outcome, so a failure leaves the
+ * guest in a true state with the host's words in {@code lastError}. The host reports QEMU's end by {@link GuestEnded}.
+ */
+@Singleton
+public class GuestService {
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
+    private final GuestRegistry registry;
+    private final ImageCatalog images;
+    private final Host host;
+    private final AuditLog audit;
+
+    GuestService(GuestRegistry registry, ImageCatalog images, Host host, AuditLog audit) {
+        this.registry = registry;
+        this.images = images;
+        this.host = host;
+        this.audit = audit;
+    }
+
+    public List<GuestView> list(Actor actor) {
+        return registry.list(actor).stream().map(guest -> view(actor, guest)).toList();
+    }
+
+    public GuestView get(Actor actor, long guestId) {
+        return view(actor, registry.get(actor, guestId));
+    }
+
+    /** Creates the guest's copy-on-write disk on the chosen image; the guest is then stopped, ready to start. */
+    public GuestView create(Actor actor, NewGuest request) {
+        AuditTarget target = new AuditTarget("guest", null, String.valueOf(request.name()), actor.id());
+        Guest guest = audited(actor, AuditAction.GUEST_CREATED, target, () -> {
+            if (request.imageId() == null) {
+                throw GuestException.invalid("Choose an image to create the guest from.");
+            }
+            Image image = images.requireUsable(request.imageId());
+            if (request.memoryMib() < image.minMemoryMib() || request.diskGib() < image.minDiskGib()) {
+                throw GuestException.invalid("The image '" + image.name() + "' needs at least " + image.minMemoryMib()
+                        + " MiB of memory and " + image.minDiskGib() + " GiB of disk.");
+            }
+            return registry.reserveNew(actor, request);
+        });
+        try {
+            host.createDisk(UUID.fromString(guest.uuid()), actor.login(), Optional.of(images.baseImage(guest.imageId())),
+                    (long) guest.diskGib() << 30);
+            registry.advance(guest.id(), GuestState.CREATING, GuestState.STOPPED, null);
+        } catch (RuntimeException e) {
+            registry.forget(guest.id());
+            throw hostFailed("create the disk of '" + guest.name() + "'", e);
+        }
+        return get(actor, guest.id());
+    }
+
+    public GuestView start(Actor actor, long guestId) {
+        Guest guest = audited(actor, AuditAction.GUEST_STARTED, target(actor, guestId),
+                () -> registry.reserveStart(actor, guestId));
+        try {
+            host.start(definition(actor.login(), guest));
+            registry.advance(guestId, GuestState.STARTING, GuestState.RUNNING, null);
+        } catch (RuntimeException e) {
+            registry.advance(guestId, GuestState.STARTING, GuestState.STOPPED, bounded(e.getMessage()));
+            throw hostFailed("start '" + guest.name() + "'", e);
+        }
+        return get(actor, guestId);
+    }
+
+    /** Presses the ACPI power button; a guest that ignores it is forced off after a minute. */
+    public GuestView shutdown(Actor actor, long guestId) {
+        Guest guest = audited(actor, AuditAction.GUEST_SHUTDOWN, target(actor, guestId),
+                () -> registry.claim(actor, guestId, GuestAction.SHUTDOWN, GuestState.STOPPING));
+        Thread stopper = new Thread(() -> host.shutdown(UUID.fromString(guest.uuid()), SHUTDOWN_GRACE),
+                "shutdown-" + guest.id());
+        stopper.setDaemon(true);
+        stopper.start();
+        return get(actor, guestId);
+    }
+
+    public GuestView forceOff(Actor actor, long guestId) {
+        Guest guest = audited(actor, AuditAction.GUEST_FORCED_OFF, target(actor, guestId),
+                () -> registry.claim(actor, guestId, GuestAction.FORCE_OFF, GuestState.STOPPING));
+        host.forceOff(UUID.fromString(guest.uuid()));
+        return get(actor, guestId);
+    }
+
+    public GuestView pause(Actor actor, long guestId) {
+        return onHost(actor, guestId, AuditAction.GUEST_PAUSED, GuestAction.PAUSE, GuestState.PAUSED,
+                guest -> host.pause(guest));
+    }
+
+    public GuestView resume(Actor actor, long guestId) {
+        return onHost(actor, guestId, AuditAction.GUEST_RESUMED, GuestAction.RESUME, GuestState.RUNNING,
+                guest -> host.resume(guest));
+    }
+
+    public GuestView reboot(Actor actor, long guestId) {
+        return onHost(actor, guestId, AuditAction.GUEST_REBOOTED, GuestAction.REBOOT, GuestState.RUNNING,
+                guest -> host.reboot(guest));
+    }
+
+    public GuestView rename(Actor actor, long guestId, String name) {
+        Guest guest = audited(actor, AuditAction.GUEST_RENAMED, target(actor, guestId),
+                () -> registry.rename(actor, guestId, name));
+        return get(actor, guest.id());
+    }
+
+    public void delete(Actor actor, long guestId) {
+        Guest guest = audited(actor, AuditAction.GUEST_DELETED, target(actor, guestId),
+                () -> registry.claim(actor, guestId, GuestAction.DELETE, GuestState.DELETING));
+        try {
+            host.deleteGuest(UUID.fromString(guest.uuid()), actor.login());
+        } catch (RuntimeException e) {
+            registry.advance(guestId, GuestState.DELETING, GuestState.STOPPED, bounded(e.getMessage()));
+            throw hostFailed("delete '" + guest.name() + "'", e);
+        }
+        registry.forget(guestId);
+    }
+
+    /** The PNG of the guest's screen, while it runs. */
+    public byte[] screenshot(Actor actor, long guestId) {
+        Guest guest = registry.get(actor, guestId);
+        try {
+            return host.screenshot(UUID.fromString(guest.uuid()));
+        } catch (RuntimeException e) {
+            throw hostFailed("take a screenshot of '" + guest.name() + "'", e);
+        }
+    }
+
+    private interface HostStep {
+        void run(UUID guest);
+    }
+
+    /** A QMP action: claim the state it leads to, ask QEMU, and step back with QEMU's words if it refuses. */
+    private GuestView onHost(Actor actor, long guestId, AuditAction audited, GuestAction action, GuestState next,
+                             HostStep step) {
+        Guest before = registry.get(actor, guestId);
+        Guest guest = audited(actor, audited, target(actor, guestId),
+                () -> registry.claim(actor, guestId, action, next));
+        try {
+            step.run(UUID.fromString(guest.uuid()));
+        } catch (RuntimeException e) {
+            registry.advance(guestId, next, before.state(), bounded(e.getMessage()));
+            throw hostFailed(action.verb() + " '" + guest.name() + "'", e);
+        }
+        return get(actor, guestId);
+    }
+
+    GuestDefinition definition(String login, Guest guest) {
+        return new GuestDefinition(UUID.fromString(guest.uuid()), guest.name(), login, guest.vcpus(),
+                guest.memoryMib(), images.bootSource(guest.imageId()), Nic.USER);
+    }
+
+    private GuestView view(Actor actor, Guest guest) {
+        String imageName = guest.imageId() == null ? null : images.list(actor).stream()
+                .filter(image -> image.id() == guest.imageId()).map(Image::name).findFirst().orElse(null);
+        Optional<ProcessView> process = guest.state().holdsRunResources()
+                ? host.processView(UUID.fromString(guest.uuid())) : Optional.empty();
+        return new GuestView(guest, imageName, "kvmp-" + actor.login(), process.map(ProcessView::pid).orElse(null),
+                process.map(p -> p.state().name()).orElse(null), process.map(ProcessView::cpuPercent).orElse(null),
+                process.map(ProcessView::rssBytes).orElse(null), process.map(ProcessView::threads).orElse(null),
+                process.map(p -> p.uptime().toSeconds()).orElse(null));
+    }
+
+    private AuditTarget target(Actor actor, long guestId) {
+        String name = registry.list(actor).stream().filter(g -> g.id() == guestId).map(Guest::name)
+                .findFirst().orElse("#" + guestId);
+        return new AuditTarget("guest", guestId, name, actor.id());
+    }
+
+    private <T> T audited(Actor actor, AuditAction action, AuditTarget target, Supplier<T> claim) {
+        return audit.record(actor, action, target, claim);
+    }
+
+    private static GuestException hostFailed(String what, RuntimeException cause) {
+        if (cause instanceof PortalException portal && portal.fault() != Fault.INVALID_INPUT) {
+            return new GuestException(portal.fault(), portal.getMessage());
+        }
+        return new GuestException(Fault.HOST_FAILED, "Could not " + what + ": " + bounded(cause.getMessage()));
+    }
+
+    static String bounded(String message) {
+        String text = message == null ? "unknown error" : message;
+        return text.length() > 1500 ? text.substring(text.length() - 1500) : text;
+    }
+}

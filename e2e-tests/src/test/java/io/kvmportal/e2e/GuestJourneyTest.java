@@ -1,0 +1,107 @@
+package io.kvmportal.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A user's first guest, in Chromium against the packaged jar with real QEMU (TCG here): created from the demo
+ * image, started, seen running with its process figures and screen, paused and resumed, shut down, deleted.
+ */
+class GuestJourneyTest {
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final String LOGIN = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
+    private static final String PASSWORD = "guest-journey-password";
+    private static PortalProcess portal;
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @BeforeAll
+    static void startPortalWithAUser() throws Exception {
+        portal = PortalProcess.start();
+        playwright = Playwright.create();
+        browser = Browsers.chromium(playwright);
+        String admin = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
+        portal.api("POST", "/api/v1/admin/users", admin, "{\"login\":\"" + LOGIN + "\",\"password\":\"" + PASSWORD
+                + "\"}", 201);
+        portal.awaitImages(admin, Duration.ofMinutes(5));
+    }
+
+    @AfterAll
+    static void stopAllAndRemoveTheAccount() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (portal != null) {
+            portal.close();
+        }
+        // The portal made a Linux account for the user's guest; tests leave none behind.
+        run("setfacl", "-x", "u:kvmp-" + LOGIN, "/dev/kvm");
+        run("userdel", "kvmp-" + LOGIN);
+    }
+
+    @Test
+    void aUserCreatesStartsUsesStopsAndDeletesAGuest() {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 860));
+        Page page = context.newPage();
+        page.navigate(portal.url("/guests"));
+        new LoginPage(page).signIn(LOGIN, PASSWORD);
+        page.navigate(portal.url("/guests"));
+        GuestsPage guests = new GuestsPage(page);
+        guests.create("web-1", 128);
+        assertThat(guests.state("web-1")).hasText("stopped");
+
+        guests.act("web-1", "Start");
+        assertThat(guests.state("web-1")).hasText("running", slow(30));
+        assertThat(guests.processOf("pid ")).containsText("MiB");
+        page.waitForTimeout(6000);
+        screenshot(page, "10-guest-running");
+        guests.act("web-1", "Screen");
+        assertThat(guests.screen()).isVisible();
+        screenshot(page, "11-guest-screen");
+        guests.closeDialog();
+
+        guests.act("web-1", "Pause");
+        assertThat(guests.state("web-1")).hasText("paused");
+        guests.act("web-1", "Resume");
+        assertThat(guests.state("web-1")).hasText("running");
+
+        guests.act("web-1", "Shut down");
+        assertThat(guests.state("web-1")).hasText("stopped", slow(90));
+        guests.act("web-1", "Delete");
+        guests.confirm("Delete");
+        assertThat(page.locator("vaadin-notification-card").last()).containsText("Deleted web-1.");
+        assertThat(guests.state("web-1")).isHidden();
+        screenshot(page, "12-guest-deleted");
+        context.close();
+    }
+
+    private static LocatorAssertions.HasTextOptions slow(int seconds) {
+        return new LocatorAssertions.HasTextOptions().setTimeout(seconds * 1000.0);
+    }
+
+    private static void screenshot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")));
+    }
+
+    private static void run(String... argv) throws IOException, InterruptedException {
+        new ProcessBuilder(List.of(argv)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start().waitFor(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,77 @@
+package io.kvmportal.ui.guest;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import io.kvmportal.api.PortalException;
+import io.kvmportal.guest.GuestView;
+import io.kvmportal.guest.NewGuest;
+import io.kvmportal.image.Image;
+import io.kvmportal.ui.Notifications;
+import java.util.List;
+import java.util.function.Function;
+
+/** Name, image and size of a new guest; stays open with the input kept when the portal refuses it. */
+class NewGuestDialog extends Dialog {
+    final TextField name = new TextField("Name");
+    final Select<Image> image = new Select<>();
+    final IntegerField vcpus = number("vCPUs", "new-guest-vcpus", 1, NewGuest.MAX_VCPUS, 1);
+    final IntegerField memory = number("Memory (MiB)", "new-guest-memory", NewGuest.MIN_MEMORY_MIB,
+            NewGuest.MAX_MEMORY_MIB, 256);
+    final IntegerField disk = number("Disk (GiB)", "new-guest-disk", 1, NewGuest.MAX_DISK_GIB, 1);
+    final Button create = new Button("Create guest");
+
+    NewGuestDialog(List<Image> images, Function<NewGuest, GuestView> creator) {
+        setHeaderTitle("New guest");
+        name.setId("new-guest-name");
+        name.setHelperText(NewGuest.NAME_RULE);
+        name.setMaxLength(63);
+        image.setId("new-guest-image");
+        image.setLabel("Image");
+        image.setItems(images);
+        image.setItemLabelGenerator(Image::name);
+        image.setEmptySelectionAllowed(false);
+        if (!images.isEmpty()) {
+            image.setValue(images.get(0));
+        } else {
+            image.setHelperText("No image is published yet; ask an admin.");
+        }
+        create.setId("new-guest-create");
+        create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        create.addClickListener(click -> submit(creator));
+        FormLayout form = new FormLayout(name, image, vcpus, memory, disk);
+        form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("30em", 2));
+        add(form);
+        getFooter().add(new Button("Cancel", cancel -> close()), create);
+    }
+
+    private void submit(Function<NewGuest, GuestView> creator) {
+        try {
+            Long imageId = image.getValue() == null ? null : image.getValue().id();
+            GuestView created = creator.apply(new NewGuest(name.getValue().strip(), imageId, value(vcpus),
+                    value(memory), value(disk)));
+            Notifications.success("Created " + created.guest().name() + ". Start it when you are ready.");
+            close();
+        } catch (PortalException refused) {
+            Notifications.error(refused.getMessage());
+        }
+    }
+
+    private static int value(IntegerField field) {
+        return field.getValue() == null ? 0 : field.getValue();
+    }
+
+    private static IntegerField number(String label, String id, int min, int max, int value) {
+        IntegerField field = new IntegerField(label);
+        field.setId(id);
+        field.setMin(min);
+        field.setMax(max);
+        field.setValue(value);
+        field.setStepButtonsVisible(true);
+        return field;
+    }
+}

@@ -1,0 +1,177 @@
+package io.kvmportal.web;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kvmportal.account.AccountService;
+import io.kvmportal.account.NewUser;
+import io.kvmportal.account.Role;
+import io.kvmportal.host.Host;
+import io.kvmportal.testing.DatabaseTest;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A user's guest through the REST API, on a real QEMU (TCG here) running the demo image as the user's own
+ * Linux account: create, start, pause, screenshot, resume, force off, delete; and every refusal on the way.
+ */
+abstract class GuestApiContract extends DatabaseTest {
+    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    private Path data;
+    private final String login = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    AccountService accounts;
+    @Inject
+    JsonMapper json;
+    @Inject
+    Host host;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>(super.getProperties());
+        properties.put("portal.admin.password", "admin-password-1");
+        data = dataDirectory();
+        properties.put("portal.data-dir", data.toString());
+        properties.put("portal.images.demo", "true");
+        return properties;
+    }
+
+    @AfterAll
+    void removeAccountAndFiles() throws IOException {
+        host.removeAccount(login);
+        try (Stream<Path> files = Files.walk(data)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+    }
+
+    @Test
+    void aUserRunsTheirOwnGuestAndNobodyElseSeesIt() throws Exception {
+        var admin = accounts.checkPassword("admin", "admin-password-1").orElseThrow().actor();
+        accounts.create(admin, new NewUser(login, null, "guest-user-password", Role.USER));
+        accounts.create(admin, new NewUser("kvmptest-other", null, "other-user-password", Role.USER));
+        PortalClient client = new PortalClient(server.getPort());
+        String me = "Bearer " + token(client, login, "guest-user-password");
+        String other = "Bearer " + token(client, "kvmptest-other", "other-user-password");
+        long image = demoImage(client, me);
+
+        assertEquals(400, client.send("POST", "/api/v1/guests", "{\"name\":\"bad name\",\"imageId\":" + image
+                + ",\"vcpus\":0,\"memoryMib\":1,\"diskGib\":1}", "Authorization", me).statusCode());
+        assertEquals(404, client.send("POST", "/api/v1/guests", "{\"name\":\"vm1\",\"imageId\":999,\"vcpus\":1,"
+                + "\"memoryMib\":128,\"diskGib\":1}", "Authorization", me).statusCode());
+        Map<String, Object> created = body(client.send("POST", "/api/v1/guests", "{\"name\":\"vm1\",\"imageId\":"
+                + image + ",\"vcpus\":1,\"memoryMib\":128,\"diskGib\":1}", "Authorization", me), 201);
+        long id = ((Number) guest(created).get("id")).longValue();
+        assertEquals("STOPPED", guest(created).get("state"));
+        String path = "/api/v1/guests/" + id;
+        assertEquals(404, client.get(path, "Authorization", other).statusCode());
+        assertEquals(404, client.send("POST", path + "/actions/start", null, "Authorization", other).statusCode());
+
+        Map<String, Object> running = body(client.send("POST", path + "/actions/start", null, "Authorization", me), 200);
+        assertEquals("RUNNING", guest(running).get("state"));
+        assertEquals("kvmp-" + login, running.get("linuxAccount"));
+        int pid = ((Number) running.get("pid")).intValue();
+        assertTrue(Files.readString(Path.of("/proc", "" + pid, "status")).contains("Uid:\t" + uid("kvmp-" + login)));
+
+        assertEquals("PAUSED", guest(body(client.send("POST", path + "/actions/pause", null, "Authorization", me),
+                200)).get("state"));
+        assertEquals(409, client.send("POST", path + "/actions/pause", null, "Authorization", me).statusCode());
+        assertArrayEquals(PNG, Arrays.copyOf(screenshot(client.origin() + path + "/screenshot", me), 8));
+        assertEquals("RUNNING", guest(body(client.send("POST", path + "/actions/resume", null, "Authorization", me),
+                200)).get("state"));
+        assertEquals(409, client.send("DELETE", path, null, "Authorization", me).statusCode());
+
+        body(client.send("POST", path + "/actions/force-off", null, "Authorization", me), 200);
+        awaitState(client, path, me, "STOPPED");
+        assertEquals(204, client.send("DELETE", path, null, "Authorization", me).statusCode());
+        assertEquals(404, client.get(path, "Authorization", me).statusCode());
+        assertTrue(listGuests(client, me).isEmpty());
+    }
+
+    private long demoImage(PortalClient client, String auth) throws Exception {
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            List<Map<String, Object>> images = json.readValue(client.get("/api/v1/images", "Authorization", auth)
+                    .body(), Argument.listOf(Argument.mapOf(String.class, Object.class)));
+            if (!images.isEmpty()) {
+                return ((Number) images.get(0).get("id")).longValue();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the demo image was not published within 5 minutes");
+    }
+
+    private void awaitState(PortalClient client, String path, String auth, String state) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (state.equals(guest(body(client.get(path, "Authorization", auth), 200)).get("state"))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("guest never became " + state);
+    }
+
+    private List<Map<String, Object>> listGuests(PortalClient client, String auth) throws IOException {
+        return json.readValue(client.get("/api/v1/guests", "Authorization", auth).body(),
+                Argument.listOf(Argument.mapOf(String.class, Object.class)));
+    }
+
+    private String token(PortalClient client, String user, String password) throws IOException {
+        return (String) body(client.send("POST", "/api/v1/auth/token", "{\"login\":\"" + user + "\",\"password\":\""
+                + password + "\"}"), 201).get("token");
+    }
+
+    private Map<String, Object> body(HttpResponse<String> response, int status) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        return json.readValue(response.body(), Argument.mapOf(String.class, Object.class));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> guest(Map<String, Object> view) {
+        return (Map<String, Object>) view.get("guest");
+    }
+
+    private static byte[] screenshot(String url, String auth) throws Exception {
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode());
+        return response.body();
+    }
+
+    private static String uid(String account) throws IOException {
+        return Files.readAllLines(Path.of("/etc/passwd")).stream().filter(line -> line.startsWith(account + ":"))
+                .map(line -> line.split(":")[2]).findFirst().orElseThrow();
+    }
+
+    /** As the portal makes it: guest accounts pass through to their disks (0711). */
+    private static Path dataDirectory() {
+        try {
+            Path dir = Files.createTempDirectory("kvmptest-portal-");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

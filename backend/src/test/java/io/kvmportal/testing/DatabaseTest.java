@@ -1,7 +1,14 @@
 package io.kvmportal.testing;
 
 import io.micronaut.test.support.TestPropertyProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
@@ -12,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class DatabaseTest implements TestPropertyProvider {
     private TestDatabase database;
+    private Path dataDir;
 
     protected abstract TestDatabase createDatabase();
 
@@ -19,16 +27,29 @@ public abstract class DatabaseTest implements TestPropertyProvider {
         return database;
     }
 
+    /** The database, and a scratch data directory for the host side (images, guests), removed afterwards. */
     @Override
     public Map<String, String> getProperties() {
         database = createDatabase();
-        return database.properties();
+        try {
+            dataDir = Files.createTempDirectory("kvmptest-data-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> properties = new HashMap<>(database.properties());
+        properties.put("portal.data-dir", dataDir.toString());
+        return properties;
     }
 
     @AfterAll
-    void dropDatabase() {
+    void dropDatabase() throws IOException {
         if (database != null) {
             database.close();
+        }
+        if (dataDir != null) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
         }
     }
 }

@@ -36,7 +36,6 @@ abstract class ApiContract extends DatabaseTest {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new java.util.HashMap<>(super.getProperties());
         properties.put("portal.admin.password", ADMIN_PASSWORD);
-        properties.put("portal.data-dir", System.getProperty("java.io.tmpdir"));
         return properties;
     }
 

@@ -5,10 +5,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -22,18 +20,15 @@ import org.junit.jupiter.api.Test;
  * image, started, seen running with its process figures and screen, paused and resumed, shut down, deleted.
  */
 class GuestJourneyTest {
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String LOGIN = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private static final String PASSWORD = "guest-journey-password";
+    private static Journey journey;
     private static PortalProcess portal;
-    private static Playwright playwright;
-    private static Browser browser;
 
     @BeforeAll
     static void startPortalWithAUser() throws Exception {
-        portal = PortalProcess.start();
-        playwright = Playwright.create();
-        browser = Browsers.chromium(playwright);
+        journey = Journey.start();
+        portal = journey.portal;
         String admin = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
         portal.api("POST", "/api/v1/admin/users", admin, "{\"login\":\"" + LOGIN + "\",\"password\":\"" + PASSWORD
                 + "\"}", 201);
@@ -42,14 +37,8 @@ class GuestJourneyTest {
 
     @AfterAll
     static void stopAllAndRemoveTheAccount() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (portal != null) {
-            portal.close();
+        if (journey != null) {
+            journey.close();
         }
         // The portal made a Linux account for the user's guest; tests leave none behind.
         run("setfacl", "-x", "u:kvmp-" + LOGIN, "/dev/kvm");
@@ -58,7 +47,8 @@ class GuestJourneyTest {
 
     @Test
     void aUserCreatesStartsUsesStopsAndDeletesAGuest() {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 860));
+        BrowserContext context = journey.browser.newContext(
+                new Browser.NewContextOptions().setViewportSize(1400, 860));
         Page page = context.newPage();
         page.navigate(portal.url("/guests"));
         new LoginPage(page).signIn(LOGIN, PASSWORD);
@@ -71,10 +61,10 @@ class GuestJourneyTest {
         assertThat(guests.state("web-1")).hasText("running", slow(30));
         assertThat(guests.processOf("pid ")).containsText("MiB");
         page.waitForTimeout(6000);
-        screenshot(page, "10-guest-running");
+        Journey.screenshot(page, "10-guest-running");
         guests.act("web-1", "Screen");
         assertThat(guests.screen()).isVisible();
-        screenshot(page, "11-guest-screen");
+        Journey.screenshot(page, "11-guest-screen");
         guests.closeDialog();
 
         guests.act("web-1", "Pause");
@@ -88,16 +78,12 @@ class GuestJourneyTest {
         guests.confirm("Delete");
         assertThat(page.locator("vaadin-notification-card").last()).containsText("Deleted web-1.");
         assertThat(guests.state("web-1")).isHidden();
-        screenshot(page, "12-guest-deleted");
+        Journey.screenshot(page, "12-guest-deleted");
         context.close();
     }
 
     private static LocatorAssertions.HasTextOptions slow(int seconds) {
         return new LocatorAssertions.HasTextOptions().setTimeout(seconds * 1000.0);
-    }
-
-    private static void screenshot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")));
     }
 
     private static void run(String... argv) throws IOException, InterruptedException {

@@ -5,9 +5,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import java.io.IOException;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,36 +21,27 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SignInJourneyTest {
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static Journey journey;
     private static PortalProcess portal;
-    private static Playwright playwright;
-    private static Browser browser;
     private BrowserContext context;
     private Page page;
 
     @BeforeAll
     static void startPortalAndBrowser() throws IOException {
-        portal = PortalProcess.start();
-        playwright = Playwright.create();
-        browser = Browsers.chromium(playwright);
+        journey = Journey.start();
+        portal = journey.portal;
     }
 
     @AfterAll
     static void stopAll() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (portal != null) {
-            portal.close();
+        if (journey != null) {
+            journey.close();
         }
     }
 
     @BeforeEach
     void freshBrowserSession() {
-        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        context = journey.browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
         page = context.newPage();
     }
 
@@ -134,6 +123,6 @@ class SignInJourneyTest {
     }
 
     private void screenshot(String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+        Journey.screenshot(page, name);
     }
 }

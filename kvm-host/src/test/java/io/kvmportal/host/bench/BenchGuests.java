@@ -30,6 +30,8 @@ final class BenchGuests implements AutoCloseable {
     private final BaseImage base;
     private final Path kernel;
     private final Path initrd;
+    /** Every guest made here, to force off whatever a failed run leaves running. */
+    private final List<UUID> running = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     BenchGuests() throws IOException {
         dataDir = TestNames.tempDirectory();
@@ -46,6 +48,7 @@ final class BenchGuests implements AutoCloseable {
 
     GuestDefinition newGuest(String name, int memoryMib) {
         UUID uuid = UUID.randomUUID();
+        running.add(uuid);
         host.createDisk(uuid, login, Optional.of(base), 64L << 20);
         return new GuestDefinition(uuid, name, login, 1, memoryMib,
                 new BootSource.FromKernel(kernel, initrd, "console=tty1 console=ttyS0 quiet"), Nic.USER);
@@ -72,6 +75,11 @@ final class BenchGuests implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        for (java.util.UUID guest : running) {
+            if (host.state(guest) != io.kvmportal.host.guest.RunState.NOT_RUNNING) {
+                host.forceOff(guest);
+            }
+        }
         host.close();
         host.removeAccount(login);
         new io.kvmportal.host.cgroup.GuestCgroups(cgroupParent).removeParentIfEmpty();

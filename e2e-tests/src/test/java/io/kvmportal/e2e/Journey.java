@@ -1,0 +1,44 @@
+package io.kvmportal.e2e;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * What every journey needs once per class: the packaged portal in a child process and Debian's Chromium
+ * (Playwright's driver is large, so one per class). Close it in {@code @AfterAll}.
+ */
+final class Journey implements AutoCloseable {
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    final PortalProcess portal;
+    private final Playwright playwright;
+    final Browser browser;
+
+    private Journey(PortalProcess portal, Playwright playwright, Browser browser) {
+        this.portal = portal;
+        this.playwright = playwright;
+        this.browser = browser;
+    }
+
+    static Journey start() throws IOException {
+        PortalProcess portal = PortalProcess.start();
+        Playwright playwright = Playwright.create();
+        return new Journey(portal, playwright, Browsers.chromium(playwright));
+    }
+
+    static void screenshot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    @Override
+    public void close() {
+        try {
+            browser.close();
+            playwright.close();
+        } finally {
+            portal.close();
+        }
+    }
+}

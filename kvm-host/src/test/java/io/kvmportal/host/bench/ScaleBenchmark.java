@@ -51,7 +51,12 @@ public final class ScaleBenchmark {
             for (GuestDefinition guest : guests) {
                 bench.host.deleteGuest(guest.uuid(), bench.login);
             }
-            Thread.sleep(500);
+            // The JDK reaps child processes on "process reaper" threads that idle out after 60 s: wait for them.
+            int threadsAfter = threads();
+            for (int wait = 0; wait < 90 && threadsAfter > threadsBefore; wait++) {
+                Thread.sleep(1000);
+                threadsAfter = threads();
+            }
             System.out.printf(Locale.ROOT, "%d guests: all started (QMP ready) in %.1f s, all banners after %.1f s,"
                     + " all shut down in %.1f s%n", count, seconds(start, started), seconds(start, banners),
                     seconds(banners, stopped));
@@ -59,7 +64,7 @@ public final class ScaleBenchmark {
                     (threadsRunning - threadsBefore) / (double) count, (heapRunning - heapBefore) / 1024.0 / count);
             System.out.println("leaks: QEMU processes " + qemuProcesses(guests) + ", cgroups "
                     + cgroups(bench.cgroupParent) + ", guest directories " + guestDirectories(bench.dataDir)
-                    + ", threads " + threadsBefore + " before / " + threads() + " after");
+                    + ", threads " + threadsBefore + " before / " + threadsAfter + " after (reapers idled out)");
         }
     }
 
@@ -100,7 +105,7 @@ public final class ScaleBenchmark {
 
     private static long cgroups(String parent) throws IOException {
         try (Stream<Path> found = Files.walk(Path.of("/sys/fs/cgroup"), 3)) {
-            return found.filter(p -> p.toString().contains(parent + "/")).count();
+            return found.filter(Files::isDirectory).filter(p -> p.toString().contains(parent + "/")).count();
         }
     }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class GuestJourneyTest {
     private static final String LOGIN = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private static final String PASSWORD = "guest-journey-password";
+    private static final String LIMITED = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private static Journey journey;
     private static PortalProcess portal;
 
@@ -30,8 +31,10 @@ class GuestJourneyTest {
         journey = Journey.start();
         portal = journey.portal;
         String admin = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
-        portal.api("POST", "/api/v1/admin/users", admin, "{\"login\":\"" + LOGIN + "\",\"password\":\"" + PASSWORD
-                + "\"}", 201);
+        for (String login : List.of(LOGIN, LIMITED)) {
+            portal.api("POST", "/api/v1/admin/users", admin, "{\"login\":\"" + login + "\",\"password\":\""
+                    + PASSWORD + "\"}", 201);
+        }
         portal.awaitImages(admin, Duration.ofMinutes(5));
     }
 
@@ -40,9 +43,11 @@ class GuestJourneyTest {
         if (journey != null) {
             journey.close();
         }
-        // The portal made a Linux account for the user's guest; tests leave none behind.
-        run("setfacl", "-x", "u:kvmp-" + LOGIN, "/dev/kvm");
-        run("userdel", "kvmp-" + LOGIN);
+        // The portal made Linux accounts for the users' guests; tests leave none behind.
+        for (String login : List.of(LOGIN, LIMITED)) {
+            run("setfacl", "-x", "u:kvmp-" + login, "/dev/kvm");
+            run("userdel", "kvmp-" + login);
+        }
     }
 
     @Test
@@ -80,6 +85,39 @@ class GuestJourneyTest {
         assertThat(guests.state("web-1")).isHidden();
         Journey.screenshot(page, "12-guest-deleted");
         context.close();
+    }
+
+    @Test
+    void aUserOverQuotaSeesTheRefusalAndSucceedsOnceTheAdminRaisesIt() {
+        BrowserContext adminBrowser = journey.browser.newContext();
+        Page admin = adminBrowser.newPage();
+        admin.navigate(portal.url("/admin/users"));
+        new LoginPage(admin).signIn("admin", PortalProcess.ADMIN_PASSWORD);
+        admin.navigate(portal.url("/admin/users"));
+        UsersPage users = new UsersPage(admin);
+        users.setGuestQuota(LIMITED, 1);
+        assertThat(users.notification().last()).containsText("Saved the quota of " + LIMITED);
+
+        BrowserContext userBrowser = journey.browser.newContext(
+                new Browser.NewContextOptions().setViewportSize(1400, 860));
+        Page page = userBrowser.newPage();
+        page.navigate(portal.url("/guests"));
+        new LoginPage(page).signIn(LIMITED, PASSWORD);
+        page.navigate(portal.url("/guests"));
+        GuestsPage guests = new GuestsPage(page);
+        guests.create("first", 128);
+        assertThat(guests.state("first")).hasText("stopped");
+        guests.create("second", 128);
+        assertThat(page.locator("vaadin-notification-card").last()).containsText("Over quota: guests 1 in use");
+        assertThat(page.locator("[data-quota='Guests']")).containsText("1 of 1");
+        Journey.screenshot(page, "13-over-quota");
+
+        users.setGuestQuota(LIMITED, 2);
+        page.locator("#new-guest-create").click();
+        assertThat(guests.state("second")).hasText("stopped");
+        assertThat(page.locator("[data-quota='Guests']")).containsText("2 of 2");
+        adminBrowser.close();
+        userBrowser.close();
     }
 
     private static LocatorAssertions.HasTextOptions slow(int seconds) {

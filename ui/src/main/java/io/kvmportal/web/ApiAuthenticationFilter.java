@@ -22,7 +22,8 @@ import java.util.Set;
  */
 @Singleton
 class ApiAuthenticationFilter extends HttpFilter {
-    private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/token", "GET /api/v1/health");
+    private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/token", "GET /api/v1/health",
+            "GET /api/v1/openapi.yml");
     private static final String BEARER = "Bearer ";
     private final transient ApiTokenService tokens;
 

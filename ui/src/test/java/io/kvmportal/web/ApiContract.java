@@ -53,6 +53,14 @@ abstract class ApiContract extends DatabaseTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheApi() {
+        HttpResponse<String> document = client.get("/api/v1/openapi.yml");
+        assertEquals(200, document.statusCode());
+        assertTrue(document.body().contains("title: kvm-portal") && document.body().contains("/api/v1/guests:")
+                && document.body().contains("/api/v1/admin/users/{id}/quota:"), document.body());
+    }
+
+    @Test
     void tokenIssuedForGoodCredentialsAnswersMe() throws IOException {
         HttpResponse<String> issued = requestToken("admin", ADMIN_PASSWORD);
         assertEquals(201, issued.statusCode(), issued.body());

@@ -15,8 +15,9 @@ final class AppPage {
         return page.locator("#signed-in-user");
     }
 
+    /** A navigation entry that leads somewhere (a group such as "Administration" has no path, only children). */
     Locator navigation(String entry) {
-        return page.locator("vaadin-side-nav-item", new Page.LocatorOptions().setHasText(entry));
+        return page.locator("vaadin-side-nav-item[path]", new Page.LocatorOptions().setHasText(entry));
     }
 
     void open(String entry) {

@@ -89,7 +89,8 @@ class GuestJourneyTest {
 
     @Test
     void aUserOverQuotaSeesTheRefusalAndSucceedsOnceTheAdminRaisesIt() {
-        BrowserContext adminBrowser = journey.browser.newContext();
+        BrowserContext adminBrowser = journey.browser.newContext(
+                new Browser.NewContextOptions().setViewportSize(1400, 860));
         Page admin = adminBrowser.newPage();
         admin.navigate(portal.url("/admin/users"));
         new LoginPage(admin).signIn("admin", PortalProcess.ADMIN_PASSWORD);
@@ -116,6 +117,9 @@ class GuestJourneyTest {
         page.locator("#new-guest-create").click();
         assertThat(guests.state("second")).hasText("stopped");
         assertThat(page.locator("[data-quota='Guests']")).containsText("2 of 2");
+        admin.reload();
+        assertThat(users.cell("2 (0) of 2 (2)")).isVisible();
+        Journey.screenshot(admin, "14-users-with-usage");
         adminBrowser.close();
         userBrowser.close();
     }

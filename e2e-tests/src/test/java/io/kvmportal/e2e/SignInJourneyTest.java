@@ -6,6 +6,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import java.io.IOException;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +91,9 @@ class SignInJourneyTest {
         users.setGuestQuota("alice", 3);
         assertThat(users.notification().last()).containsText("Saved the quota of alice.");
         screenshot("04-users");
+        app.open("Host");
+        assertThat(page.locator("#host-accelerator")).hasText(Pattern.compile("KVM|TCG"));
+        screenshot("08-host");
         app.open("Audit log");
         assertThat(users.cell("USER_CREATED").first()).isVisible();
         assertThat(users.cell("refused").first()).isVisible();

@@ -1,6 +1,5 @@
 package io.kvmportal.web;
 
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,13 +15,12 @@ public final class Application {
 
     public static void main(String[] args) throws IOException {
         Path dataDir = prepareDataDirectory();
-        ApplicationContext context = Micronaut.build(args)
+        // start() returns only when the server stops; ReadyAnnouncement says where the portal listens.
+        Micronaut.build(args)
                 .mainClass(Application.class)
                 .banner(false)
                 .properties(Map.of("portal.data-dir", dataDir.toString()))
                 .start();
-        int port = context.getBean(JettyServer.class).getPort();
-        System.out.println("kvm-portal is up: http://localhost:" + port + "/ (data in " + dataDir + ")");
     }
 
     /**

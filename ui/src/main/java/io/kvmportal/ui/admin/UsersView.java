@@ -16,6 +16,7 @@ import io.kvmportal.account.AccountService;
 import io.kvmportal.account.UserView;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.quota.QuotaService;
+import io.kvmportal.quota.QuotaView;
 import io.kvmportal.ui.Notifications;
 import io.kvmportal.ui.layout.MainLayout;
 import io.kvmportal.ui.quota.QuotaDefaultsDialog;
@@ -64,13 +65,21 @@ public class UsersView extends VerticalLayout {
 
     private void configureGrid() {
         grid.setId("users");
-        grid.addColumn(UserView::login).setHeader("Login name").setSortable(true).setAutoWidth(true);
+        grid.addColumn(UserView::login).setHeader("Login name").setSortable(true).setAutoWidth(true)
+                .setTooltipGenerator(user -> "created " + DATE.format(user.createdAt()));
         grid.addColumn(UserView::displayName).setHeader("Display name").setSortable(true).setAutoWidth(true);
         grid.addColumn(user -> user.isAdmin() ? "Admin" : "User").setHeader("Role").setAutoWidth(true);
         grid.addColumn(user -> "kvmp-" + user.login()).setHeader("Linux account").setAutoWidth(true);
+        grid.addColumn(this::usage).setHeader("Guests (running)").setAutoWidth(true)
+                .setTooltipGenerator(user -> "in use of the quota; 'default' when the user has the default quota");
         grid.addComponentColumn(UsersView::status).setHeader("Status").setAutoWidth(true);
-        grid.addColumn(user -> DATE.format(user.createdAt())).setHeader("Created").setAutoWidth(true);
         grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
+    }
+
+    private String usage(UserView user) {
+        QuotaView quota = quotas.view(signedIn.actor(), user.id());
+        return quota.usage().guests() + " (" + quota.usage().runningGuests() + ") of " + quota.limits().guests()
+                + " (" + quota.limits().runningGuests() + ")" + (quota.custom() ? "" : "*");
     }
 
     private static Component status(UserView user) {
@@ -96,7 +105,8 @@ public class UsersView extends VerticalLayout {
 
     private void confirmDelete(UserView user) {
         ConfirmDialog confirm = new ConfirmDialog("Delete " + user.login() + "?",
-                "The account is removed and can no longer sign in. This cannot be undone.", "Delete",
+                "The account is removed and can no longer sign in. A user who still has guests cannot be deleted:"
+                        + " their guests go first. This cannot be undone.", "Delete",
                 yes -> act(() -> {
                     accounts.delete(signedIn.actor(), user.id());
                     return user;

@@ -15,6 +15,7 @@ import io.kvmportal.image.ImageCatalog;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -40,11 +41,12 @@ public class GuestService {
     }
 
     public List<GuestView> list(Actor actor) {
-        return registry.list(actor).stream().map(guest -> view(actor, guest)).toList();
+        Map<Long, String> imageNames = images.names();
+        return registry.list(actor).stream().map(guest -> view(actor, guest, imageNames)).toList();
     }
 
     public GuestView get(Actor actor, long guestId) {
-        return view(actor, registry.get(actor, guestId));
+        return view(actor, registry.get(actor, guestId), images.names());
     }
 
     /** Creates the guest's copy-on-write disk on the chosen image; the guest is then stopped, ready to start. */
@@ -170,9 +172,8 @@ public class GuestService {
                 guest.memoryMib(), images.bootSource(guest.imageId()), Nic.USER);
     }
 
-    private GuestView view(Actor actor, Guest guest) {
-        String imageName = guest.imageId() == null ? null : images.list(actor).stream()
-                .filter(image -> image.id() == guest.imageId()).map(Image::name).findFirst().orElse(null);
+    private GuestView view(Actor actor, Guest guest, Map<Long, String> imageNames) {
+        String imageName = guest.imageId() == null ? null : imageNames.get(guest.imageId());
         Optional<ProcessView> process = guest.state().holdsRunResources()
                 ? host.processView(UUID.fromString(guest.uuid())) : Optional.empty();
         return new GuestView(guest, imageName, "kvmp-" + actor.login(), process.map(ProcessView::pid).orElse(null),
@@ -182,8 +183,12 @@ public class GuestService {
     }
 
     private AuditTarget target(Actor actor, long guestId) {
-        String name = registry.list(actor).stream().filter(g -> g.id() == guestId).map(Guest::name)
-                .findFirst().orElse("#" + guestId);
+        String name;
+        try {
+            name = registry.get(actor, guestId).name();
+        } catch (GuestException notTheirs) {
+            name = "#" + guestId;
+        }
         return new AuditTarget("guest", guestId, name, actor.id());
     }
 

@@ -14,6 +14,8 @@ import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The images guests start from. Users see published ones; admins also withdrawn ones. Withdrawing keeps the file:
@@ -37,6 +39,12 @@ public class ImageCatalog {
     @ReadOnly
     public List<Image> list(Actor actor) {
         return images.findAll(actor.admin());
+    }
+
+    /** Every image's name by id, withdrawn ones too: existing guests still show where they came from. */
+    @ReadOnly
+    public Map<Long, String> names() {
+        return images.findAll(true).stream().collect(Collectors.toMap(Image::id, Image::name));
     }
 
     /** An image a new guest may start from: it exists and is published. */

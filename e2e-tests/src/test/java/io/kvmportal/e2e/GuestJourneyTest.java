@@ -2,8 +2,6 @@ package io.kvmportal.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import java.io.IOException;
@@ -52,12 +50,7 @@ class GuestJourneyTest {
 
     @Test
     void aUserCreatesStartsUsesStopsAndDeletesAGuest() {
-        BrowserContext context = journey.browser.newContext(
-                new Browser.NewContextOptions().setViewportSize(1400, 860));
-        Page page = context.newPage();
-        page.navigate(portal.url("/guests"));
-        new LoginPage(page).signIn(LOGIN, PASSWORD);
-        page.navigate(portal.url("/guests"));
+        Page page = journey.signedIn(LOGIN, PASSWORD, "/guests");
         GuestsPage guests = new GuestsPage(page);
         guests.create("web-1", 128);
         assertThat(guests.state("web-1")).hasText("stopped");
@@ -84,27 +77,17 @@ class GuestJourneyTest {
         assertThat(page.locator("vaadin-notification-card").last()).containsText("Deleted web-1.");
         assertThat(guests.state("web-1")).isHidden();
         Journey.screenshot(page, "12-guest-deleted");
-        context.close();
+        page.context().close();
     }
 
     @Test
     void aUserOverQuotaSeesTheRefusalAndSucceedsOnceTheAdminRaisesIt() {
-        BrowserContext adminBrowser = journey.browser.newContext(
-                new Browser.NewContextOptions().setViewportSize(1400, 860));
-        Page admin = adminBrowser.newPage();
-        admin.navigate(portal.url("/admin/users"));
-        new LoginPage(admin).signIn("admin", PortalProcess.ADMIN_PASSWORD);
-        admin.navigate(portal.url("/admin/users"));
+        Page admin = journey.signedIn("admin", PortalProcess.ADMIN_PASSWORD, "/admin/users");
         UsersPage users = new UsersPage(admin);
         users.setGuestQuota(LIMITED, 1);
         assertThat(users.notification().last()).containsText("Saved the quota of " + LIMITED);
 
-        BrowserContext userBrowser = journey.browser.newContext(
-                new Browser.NewContextOptions().setViewportSize(1400, 860));
-        Page page = userBrowser.newPage();
-        page.navigate(portal.url("/guests"));
-        new LoginPage(page).signIn(LIMITED, PASSWORD);
-        page.navigate(portal.url("/guests"));
+        Page page = journey.signedIn(LIMITED, PASSWORD, "/guests");
         GuestsPage guests = new GuestsPage(page);
         guests.create("first", 128);
         assertThat(guests.state("first")).hasText("stopped");
@@ -120,8 +103,8 @@ class GuestJourneyTest {
         admin.reload();
         assertThat(users.cell("2 (0) of 2 (2)")).isVisible();
         Journey.screenshot(admin, "14-users-with-usage");
-        adminBrowser.close();
-        userBrowser.close();
+        admin.context().close();
+        page.context().close();
     }
 
     private static LocatorAssertions.HasTextOptions slow(int seconds) {

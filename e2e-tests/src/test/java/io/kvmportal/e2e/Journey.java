@@ -28,6 +28,15 @@ final class Journey implements AutoCloseable {
         return new Journey(portal, playwright, Browsers.chromium(playwright));
     }
 
+    /** A fresh browser session (its own cookies) signed in as {@code login}, showing {@code path}. */
+    Page signedIn(String login, String password, String path) {
+        Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 860)).newPage();
+        page.navigate(portal.url(path));
+        new LoginPage(page).signIn(login, password);
+        page.navigate(portal.url(path));
+        return page;
+    }
+
     static void screenshot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
     }

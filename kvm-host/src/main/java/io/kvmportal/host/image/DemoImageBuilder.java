@@ -4,6 +4,8 @@ import io.kvmportal.host.exec.Command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,33 +29,52 @@ public final class DemoImageBuilder {
     private DemoImageBuilder() {
     }
 
-    /** The built files. */
+    /** The built files, all in one directory. */
     public record DemoFiles(Path kernel, Path initrd, Path baseDisk) {
+        public Path directory() {
+            return kernel.getParent();
+        }
     }
 
     /**
-     * The demo files from {@code <cacheRoot>/<hash of the script>/}, built there first if missing. A build goes to
-     * a scratch directory and is renamed into place, so a half-built cache is never used.
+     * The demo files from {@code <cacheRoot>/<hash of the script>/}, built there first if missing. Several JVMs
+     * may build at once: each builds in a scratch directory beside the entry and renames it into place; whoever
+     * loses the race drops its copy and uses the winner's. An entry therefore is complete or does not exist.
      */
     public static DemoFiles buildCached(Path cacheRoot) {
         try {
             Path entry = cacheRoot.resolve(scriptHash());
-            DemoFiles files = files(entry);
-            if (complete(files)) {
-                return files;
+            if (complete(files(entry))) {
+                return files(entry);
             }
             Files.createDirectories(cacheRoot);
-            Path scratch = Files.createTempDirectory(cacheRoot, "building-");
-            build(scratch);
+            Path scratch = Files.createTempDirectory(cacheRoot, entry.getFileName() + ".building-");
             try {
-                Files.move(scratch, entry, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException builtMeanwhile) {
-                // Another portal or test filled the entry first; theirs is as good as ours.
+                build(scratch);
+                publish(scratch, entry);
+            } finally {
                 deleteTree(scratch);
             }
             return files(entry);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot cache the demo image under " + cacheRoot, e);
+        }
+    }
+
+    private static void publish(Path scratch, Path entry) throws IOException {
+        try {
+            Files.move(scratch, entry, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the cache must be one file system: " + entry, e);
+        } catch (FileSystemException lostRace) {
+            // rename(2) onto a non-empty directory fails with ENOTEMPTY, which Java reports as a plain
+            // FileSystemException: another build got there first, and its entry is used if complete.
+            if (!complete(files(entry))) {
+                throw lostRace;
+            }
+        }
+        if (!complete(files(entry))) {
+            throw new IOException("cache entry is incomplete after publishing: " + entry);
         }
     }
 
@@ -84,7 +105,8 @@ public final class DemoImageBuilder {
                 && Files.isRegularFile(files.baseDisk());
     }
 
-    private static String scriptHash() throws IOException {
+    /** The first 12 hex digits of the script's SHA-256: a cache entry's name, so an edited script rebuilds. */
+    public static String scriptHash() throws IOException {
         try (InputStream in = DemoImageBuilder.class.getResourceAsStream(SCRIPT)) {
             if (in == null) {
                 throw new IllegalStateException(SCRIPT + " is missing from the kvm-host jar");
@@ -97,6 +119,9 @@ public final class DemoImageBuilder {
     }
 
     private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);

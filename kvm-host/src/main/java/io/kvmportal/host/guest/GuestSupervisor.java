@@ -161,7 +161,9 @@ public final class GuestSupervisor implements AutoCloseable {
             JsonNode status = guest.qmp().execute("query-status", Map.of(), Duration.ofSeconds(2));
             return status.path("running").asBoolean(false) ? RunState.RUNNING : RunState.PAUSED;
         } catch (RuntimeException noAnswer) {
-            return RunState.UNRESPONSIVE;
+            // A SIGSTOP sent just before the call shows in /proc only once delivered: look again.
+            boolean stopped = guest.view().map(now -> now.state() == ProcessState.STOPPED_BY_SIGNAL).orElse(false);
+            return stopped ? RunState.STOPPED_BY_SIGNAL : RunState.UNRESPONSIVE;
         }
     }
 

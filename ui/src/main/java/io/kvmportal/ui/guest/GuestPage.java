@@ -16,6 +16,7 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
@@ -59,6 +60,8 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
     final Span state = new Span();
     final HorizontalLayout actionBar = new HorizontalLayout();
     final Paragraph error = new Paragraph();
+    /** Shown while the guest is between states (being created, started, shut down, deleted). */
+    final ProgressBar busy = new ProgressBar();
     final Image screen = new Image();
     final Span screenNote = new Span();
     private final GuestService guests;
@@ -128,7 +131,10 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
         FlexLayout cards = new FlexLayout(details, process);
         cards.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         cards.addClassName("guest-cards");
-        add(back, header, actionBar, error, cards, screenCard);
+        busy.setIndeterminate(true);
+        busy.setId("guest-busy");
+        busy.setMaxWidth("32em");
+        add(back, header, actionBar, busy, error, cards, screenCard);
         show(view);
         long guestId = view.guest().id();
         updates.whileAttached(this, FIGURES_EVERY, this::refresh, onPage -> changes.subscribe(changed -> {
@@ -154,6 +160,8 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
         if (stateChanged) {
             title.setText(guest.name());
             GuestBadges.update(state, guest);
+            busy.setVisible(guest.state() == GuestState.CREATING || guest.state() == GuestState.STARTING
+                    || guest.state() == GuestState.STOPPING || guest.state() == GuestState.DELETING);
             showActions(view);
             error.setText(guest.lastError() == null ? "" : guest.lastError());
             error.setVisible(guest.lastError() != null);

@@ -110,26 +110,27 @@ public class GuestsView extends VerticalLayout {
     private LitRenderer<GuestView> actionsRenderer() {
         StringBuilder template = new StringBuilder("<div class=\"guest-actions\" data-guest=\"${item.name}\">");
         for (GuestAction action : GuestActions.OFFERED) {
-            String key = key(action);
             template.append("<vaadin-button theme=\"small tertiary").append(action == GuestAction.DELETE ? " error" : "")
-                    .append("\" ?hidden=\"${!item.").append(key).append("}\" @click=\"${").append(key).append("}\">")
-                    .append(GuestActions.label(action)).append("</vaadin-button>");
+                    .append("\" ?hidden=\"${!item.can").append(key(action)).append("}\" @click=\"${on")
+                    .append(key(action)).append("}\">").append(GuestActions.label(action)).append("</vaadin-button>");
         }
         template.append("</div>");
         LitRenderer<GuestView> renderer = LitRenderer.<GuestView>of(template.toString())
                 .withProperty("name", view -> view.guest().name());
         for (GuestAction action : GuestActions.OFFERED) {
-            renderer.withProperty(key(action), view -> action.allowedIn(view.guest().state()))
-                    .withFunction(key(action), view -> actions.run(action, view, this::refresh));
+            renderer.withProperty("can" + key(action), view -> action.allowedIn(view.guest().state()))
+                    .withFunction("on" + key(action), view -> actions.run(action, view, this::refresh));
         }
         return renderer;
     }
 
+    /** START -> Start, FORCE_OFF -> ForceOff: part of a template name ("delete" alone is a JavaScript keyword). */
     private static String key(GuestAction action) {
-        return switch (action) {
-            case FORCE_OFF -> "forceOff";
-            default -> action.name().toLowerCase(java.util.Locale.ROOT);
-        };
+        StringBuilder key = new StringBuilder();
+        for (String word : action.name().split("_")) {
+            key.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return key.toString();
     }
 
     /** Re-reads the guests; rows whose guest is unchanged only get new figures. */

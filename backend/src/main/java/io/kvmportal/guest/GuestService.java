@@ -29,6 +29,7 @@ import java.util.function.Supplier;
 @Singleton
 public class GuestService {
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
+    public static final int SERIAL_CHUNK = 64 * 1024;
     private final GuestRegistry registry;
     private final ImageCatalog images;
     private final Host host;
@@ -178,6 +179,21 @@ public class GuestService {
             return host.screenshot(UUID.fromString(guest.uuid()));
         } catch (RuntimeException e) {
             throw hostFailed("take a screenshot of '" + guest.name() + "'", e);
+        }
+    }
+
+    /**
+     * The guest's serial output from byte {@code from} on (negative: the last {@link #SERIAL_CHUNK} bytes), of this
+     * run or the last; empty text before its first start.
+     */
+    public SerialOutput serial(Actor actor, long guestId, long from) {
+        Guest guest = registry.get(actor, guestId);
+        try {
+            return host.serialLog(UUID.fromString(guest.uuid()), actor.login(), from, SERIAL_CHUNK)
+                    .map(chunk -> SerialOutput.of(chunk.offset(), chunk.bytes()))
+                    .orElse(new SerialOutput(0, 0, ""));
+        } catch (RuntimeException e) {
+            throw hostFailed("read the serial output of '" + guest.name() + "'", e);
         }
     }
 

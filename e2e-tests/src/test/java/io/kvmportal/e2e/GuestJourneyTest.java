@@ -65,7 +65,8 @@ class GuestJourneyTest {
         assertThat(guest.figure("pid")).hasText(Pattern.compile("\\d+"));
         assertThat(guest.figure("rss")).containsText("MiB");
         assertThat(guest.screen()).isVisible();
-        page.waitForTimeout(7000); // the banner, and the next thumbnail (every 5 s)
+        assertThat(guest.figure("serial")).containsText("PORTAL-TEST-GUEST READY", slowText(60));
+        page.waitForTimeout(5000); // the next thumbnail (every 5 s) shows the banner too
         Journey.screenshot(page, "10-guest-page-running");
 
         Page admin = journey.signedIn("admin", PortalProcess.ADMIN_PASSWORD, "/admin/host");
@@ -118,6 +119,10 @@ class GuestJourneyTest {
         Journey.screenshot(admin, "14-users-with-usage");
         admin.context().close();
         page.context().close();
+    }
+
+    private static LocatorAssertions.ContainsTextOptions slowText(int seconds) {
+        return new LocatorAssertions.ContainsTextOptions().setTimeout(seconds * 1000.0);
     }
 
     private static LocatorAssertions.HasTextOptions slow(int seconds) {

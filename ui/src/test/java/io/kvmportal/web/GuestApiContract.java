@@ -96,6 +96,9 @@ abstract class GuestApiContract extends DatabaseTest {
         int pid = ((Number) running.get("pid")).intValue();
         assertTrue(Files.readString(Path.of("/proc", "" + pid, "status")).contains("Uid:\t" + uid("kvmp-" + login)));
 
+        assertTrue(awaitSerial(client, path, me, "PORTAL-TEST-GUEST READY").contains("PORTAL-TEST-GUEST READY"));
+        assertEquals(404, client.get(path + "/serial", "Authorization", other).statusCode());
+
         assertEquals("PAUSED", guest(body(client.send("POST", path + "/actions/pause", null, "Authorization", me),
                 200)).get("state"));
         assertEquals(409, client.send("POST", path + "/actions/pause", null, "Authorization", me).statusCode());
@@ -182,6 +185,24 @@ abstract class GuestApiContract extends DatabaseTest {
             Thread.sleep(500);
         }
         throw new AssertionError("the demo image was not published within 5 minutes");
+    }
+
+    /** Reads the serial output the way a client would, from {@code next} to {@code next}, until it shows {@code text}. */
+    private String awaitSerial(PortalClient client, String path, String auth, String text) throws Exception {
+        StringBuilder seen = new StringBuilder();
+        long next = 0;
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> out = body(client.get(path + "/serial?from=" + next, "Authorization", auth), 200);
+            assertEquals(next, ((Number) out.get("from")).longValue(), "continues where the last read ended");
+            seen.append((String) out.get("text"));
+            next = ((Number) out.get("next")).longValue();
+            if (seen.indexOf(text) >= 0) {
+                return seen.toString();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the serial output never showed " + text + ": " + seen);
     }
 
     private void awaitState(PortalClient client, String path, String auth, String state) throws Exception {

@@ -11,6 +11,7 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
@@ -32,6 +33,7 @@ import io.kvmportal.guest.GuestChangeFeed;
 import io.kvmportal.guest.GuestService;
 import io.kvmportal.guest.GuestState;
 import io.kvmportal.guest.GuestView;
+import io.kvmportal.guest.SerialOutput;
 import io.kvmportal.ui.LiveUpdates;
 import io.kvmportal.ui.Notifications;
 import io.kvmportal.ui.layout.MainLayout;
@@ -64,6 +66,11 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
     final ProgressBar busy = new ProgressBar();
     final Image screen = new Image();
     final Span screenNote = new Span();
+    final Pre serial = new Pre();
+    /** The page keeps this much of the serial output; the API has all of the current run's. */
+    static final int SERIAL_KEPT = 64 * 1024;
+    private final StringBuilder serialText = new StringBuilder();
+    private long serialNext = -1;
     private final GuestService guests;
     private final GuestChangeFeed changes;
     private final LiveUpdates updates;
@@ -72,6 +79,7 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
     private final Div details = card("Guest");
     private final Div process = card("QEMU process (as top shows it)");
     private final Div screenCard = card("Screen");
+    private final Div serialCard = card("Serial console (read-only)");
     private GuestView shown;
     private long screenTakenAt;
 
@@ -134,7 +142,11 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
         busy.setIndeterminate(true);
         busy.setId("guest-busy");
         busy.setMaxWidth("32em");
-        add(back, header, actionBar, busy, error, cards, screenCard);
+        serial.setId("guest-serial");
+        serial.addClassName("guest-serial");
+        serialCard.addClassName("wide");
+        serialCard.add(serial);
+        add(back, header, actionBar, busy, error, cards, screenCard, serialCard);
         show(view);
         long guestId = view.guest().id();
         updates.whileAttached(this, FIGURES_EVERY, this::refresh, onPage -> changes.subscribe(changed -> {
@@ -156,6 +168,10 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
     private void show(GuestView view) {
         Guest guest = view.guest();
         boolean stateChanged = shown == null || !shown.guest().equals(guest);
+        if (shown != null && shown.guest().state() == GuestState.STOPPED && guest.state() != GuestState.STOPPED) {
+            serialNext = 0; // a new run: QEMU starts its serial log afresh
+            serialText.setLength(0);
+        }
         shown = view;
         if (stateChanged) {
             title.setText(guest.name());
@@ -169,6 +185,30 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
         }
         showProcess(view);
         showScreen(guest);
+        showSerial(guest);
+    }
+
+    /** Appends what the guest wrote to its serial port since the last look (all of it after a restart). */
+    private void showSerial(Guest guest) {
+        SerialOutput out;
+        try {
+            out = guests.serial(actor, guest.id(), serialNext);
+        } catch (PortalException unavailable) {
+            return;
+        }
+        if (serialNext >= 0 && out.from() != serialNext) {
+            serialText.setLength(0); // the guest started again: QEMU began a new log
+        }
+        serialNext = out.next();
+        if (out.text().isEmpty() && !serialText.isEmpty()) {
+            return;
+        }
+        serialText.append(out.text());
+        if (serialText.length() > SERIAL_KEPT) {
+            serialText.delete(0, serialText.length() - SERIAL_KEPT);
+        }
+        serial.setText(serialText.isEmpty() ? "(no serial output yet)" : serialText.toString());
+        serial.getElement().executeJs("this.scrollTop = this.scrollHeight");
     }
 
     private void showActions(GuestView view) {

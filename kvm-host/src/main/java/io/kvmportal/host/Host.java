@@ -118,6 +118,11 @@ public final class Host implements AutoCloseable {
         return images.admit(uploaded, format, maxVirtualBytes);
     }
 
+    /** Deletes an admitted image that never became usable (its publication failed afterwards); no guest uses it. */
+    public void removeImage(BaseImage image) {
+        images.remove(image);
+    }
+
     public Path imagePath(BaseImage image) {
         return images.path(image);
     }

@@ -39,6 +39,7 @@ public final class ImageInspector {
     private static final List<String> LIMITS = List.of("/usr/bin/prlimit", "--as=1073741824", "--cpu=30", "--");
     /** ECMA-119: the first volume descriptor is at 32768; its identifier "CD001" at 32769. */
     static final long ISO_SIGNATURE_OFFSET = 32769;
+    static final int SECTOR = 512;
     private static final byte[] ISO_SIGNATURE = "CD001".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] QCOW2_MAGIC = {'Q', 'F', 'I', (byte) 0xfb};
     /** Headers of formats QEMU would recognise if it ever probed: a raw image must not carry one. */
@@ -62,7 +63,13 @@ public final class ImageInspector {
         long fileSize = sizeOf(real);
         checkMagic(real, claimed, fileSize);
         String name = real.getFileName().toString();
-        return QemuImgInfo.judge(qemuImgInfo(real, claimed, name), name, claimed, maxVirtualBytes, fileSize);
+        ImageInfo info = QemuImgInfo.judge(qemuImgInfo(real, claimed, name), name, claimed, maxVirtualBytes, fileSize);
+        // Any bytes are a raw disk to qemu-img; a disk is whole sectors, a text file or an archive hardly ever is.
+        if (claimed == ImageFormat.RAW && fileSize % SECTOR != 0) {
+            throw new ImageRefusedException(INVALID, name + ": " + fileSize + " bytes is not a whole number of "
+                    + SECTOR + "-byte sectors, so not a raw disk");
+        }
+        return info;
     }
 
     private Path checkedFile(Path file) {

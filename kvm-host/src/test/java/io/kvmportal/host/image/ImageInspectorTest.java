@@ -148,6 +148,14 @@ class ImageInspectorTest {
     }
 
     @Test
+    void refusesATextFileClaimedAsARawDisk() throws IOException {
+        Path text = Files.writeString(incoming.resolve("notes.raw"), "not a disk, just some notes\n".repeat(100));
+
+        ImageRefusedException e = assertRefused(INVALID, text, ImageFormat.RAW, GIB);
+        assertEquals("notes.raw: 2800 bytes is not a whole number of 512-byte sectors, so not a raw disk", e.getMessage());
+    }
+
+    @Test
     void unknownFormatNamesAreRefused() {
         ImageRefusedException e = assertThrows(ImageRefusedException.class, () -> ImageFormat.parse("vmdk"));
         assertEquals(ImageRefusedException.Reason.UNKNOWN_FORMAT, e.reason());

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-TEST_PACKAGES=(chromium postgresql cpio e2fsprogs gzip)
+TEST_PACKAGES=(chromium postgresql cpio e2fsprogs gzip genisoimage)
 
 install_test_packages() {
     local missing=()

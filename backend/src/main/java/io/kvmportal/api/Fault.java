@@ -7,6 +7,8 @@ public enum Fault {
     FORBIDDEN(403),
     NOT_FOUND(404),
     CONFLICT(409),
+    /** An upload over the configured size limit. */
+    PAYLOAD_TOO_LARGE(413),
     TOO_MANY_REQUESTS(429),
     /** The host could not carry out what was asked; the message has its words. */
     HOST_FAILED(502);

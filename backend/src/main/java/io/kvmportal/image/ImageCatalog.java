@@ -2,16 +2,21 @@ package io.kvmportal.image;
 
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.Fault;
+import io.kvmportal.api.PortalException;
 import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.host.Host;
 import io.kvmportal.host.image.BaseImage;
 import io.kvmportal.host.image.ImageFormat;
+import io.kvmportal.host.image.ImageRefusedException;
 import io.kvmportal.host.qemu.BootSource;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
+import io.kvmportal.persistence.DataAccessException;
 import jakarta.inject.Singleton;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -21,20 +26,32 @@ import java.util.stream.Collectors;
 /**
  * The images guests start from. Users see published ones; admins also withdrawn ones. Withdrawing keeps the file:
  * existing guests' disks are overlays on it and keep working.
+ *
+ * <p>Publishing, for an upload or a file copied from the server alike: (1) the admin and the metadata are checked
+ * before a byte arrives; (2) {@link ImageUploads} brings the bytes into the host's incoming area; (3) kvm-host
+ * inspects them and, if they are what the admin said, moves them into its store; (4) the image is recorded, with
+ * its audit entry, in one transaction. Whatever fails on the way is audited with its reason and leaves no file:
+ * not in the incoming area, not in the store.
  */
 @Singleton
 public class ImageCatalog {
     static final String KERNEL_APPEND = "console=tty1 console=ttyS0 quiet";
+    private static final long GIB = 1L << 30;
     private final ImageRepository images;
+    private final ImageUploads uploads;
     private final Host host;
     private final AuditLog audit;
     private final Clock clock;
+    private final long maxVirtualSize;
 
-    ImageCatalog(ImageRepository images, Host host, AuditLog audit, Clock clock) {
+    ImageCatalog(ImageRepository images, ImageUploads uploads, Host host, AuditLog audit, Clock clock,
+                 ImageConfiguration configuration) {
         this.images = images;
+        this.uploads = uploads;
         this.host = host;
         this.audit = audit;
         this.clock = clock;
+        this.maxVirtualSize = configuration.getMaxVirtualSize();
     }
 
     @ReadOnly
@@ -83,6 +100,102 @@ public class ImageCatalog {
         };
     }
 
+    /** How many guests (of any user) each image has; admins only. */
+    @ReadOnly
+    public Map<Long, Long> guestCounts(Actor actor) {
+        requireAdmin(actor);
+        return images.guestCounts();
+    }
+
+    /** Admin, valid metadata, free name: checked before any file arrives, and again by {@link #publish}. */
+    @ReadOnly
+    public void checkPublishable(Actor actor, NewImage request) {
+        requireAdmin(actor);
+        request.validated();
+        if (images.publishedNameTaken(request.name())) {
+            throw ImageException.nameTaken(request.name());
+        }
+    }
+
+    /** Publishes a file already in the incoming area (received by {@link ImageUploads#receive}); consumes it. */
+    public Image publish(Actor actor, NewImage request, Path incoming, String shownName) {
+        try {
+            return publishing(actor, request, () -> incoming, shownName);
+        } finally {
+            uploads.discard(incoming);
+        }
+    }
+
+    /** Publishes an upload whose metadata came first, streaming its body into the incoming area. */
+    public Image publishUpload(Actor actor, NewImage request, InputStream body, long declaredLength) {
+        return publishing(actor, request, () -> uploads.receive(actor, body, declaredLength), "the upload");
+    }
+
+    /** Publishes a copy of a file in an import directory of the server; the file itself is left alone. */
+    public Image publishFromServer(Actor actor, NewImage request, String serverPath) {
+        return publishing(actor, request, () -> uploads.copyFromServer(actor, serverPath), String.valueOf(serverPath));
+    }
+
+    private interface Arrival {
+        Path file();
+    }
+
+    private Image publishing(Actor actor, NewImage request, Arrival arrival, String shownName) {
+        Path incoming = null;
+        BaseImage admitted = null;
+        try {
+            checkPublishable(actor, request);
+            incoming = arrival.file();
+            admitted = admit(incoming, request, shownName);
+            Image image = record(actor, request, admitted);
+            admitted = null;
+            return image;
+        } catch (PortalException refused) {
+            audit.failure(actor.id(), actor.login(), AuditAction.IMAGE_PUBLISHED,
+                    new AuditTarget("image", null, String.valueOf(request.name()), null), refused.getMessage());
+            throw refused;
+        } finally {
+            uploads.discard(incoming);
+            if (admitted != null) {
+                host.removeImage(admitted);
+            }
+        }
+    }
+
+    private BaseImage admit(Path incoming, NewImage request, String shownName) {
+        try {
+            return host.admitImage(incoming, ImageFormat.parse(request.format()), maxVirtualSize);
+        } catch (ImageRefusedException refused) {
+            throw ImageException.invalid(RefusalWords.of(refused, incoming, shownName, request.format()));
+        } catch (RuntimeException e) {
+            throw new ImageException(Fault.HOST_FAILED, "Could not inspect or keep the image: " + e.getMessage());
+        }
+    }
+
+    /** A bootable disk needs at least its own size; an ISO's guest gets an empty disk of any size. */
+    @Transactional
+    Image record(Actor actor, NewImage request, BaseImage stored) {
+        int minDisk = request.kind() == ImageKind.DISK
+                ? (int) Math.max(request.minDiskGib(), (stored.virtualSize() + GIB - 1) / GIB) : request.minDiskGib();
+        Image image = new Image(0, request.name(), request.descriptionText(), request.os(), request.kind(),
+                request.format(), stored.virtualSize(), request.minMemoryMib(), minDisk, clock.instant(), null);
+        long id;
+        try {
+            id = images.insert(image, stored.id(), stored.fileSize(), actor.id());
+        } catch (DataAccessException e) {
+            throw e.isUniqueViolation() ? ImageException.nameTaken(request.name()) : e;
+        }
+        audit.success(actor.id(), actor.login(), AuditAction.IMAGE_PUBLISHED,
+                new AuditTarget("image", id, image.name(), null));
+        return images.findById(id).orElseThrow();
+    }
+
+    static void requireAdmin(Actor actor) {
+        if (!actor.admin()) {
+            throw ImageException.forbidden("Only an admin may publish or withdraw images.");
+        }
+    }
+
     @ReadOnly
     boolean hasImageNamed(String name) {
         return images.existsNamed(name);
@@ -100,9 +213,7 @@ public class ImageCatalog {
     public void withdraw(Actor actor, long imageId) {
         Image image = images.findById(imageId).orElseThrow(() -> ImageException.notFound(imageId));
         audit.record(actor, AuditAction.IMAGE_WITHDRAWN, new AuditTarget("image", imageId, image.name(), null), () -> {
-            if (!actor.admin()) {
-                throw new ImageException(Fault.FORBIDDEN, "Only an admin may withdraw images.");
-            }
+            requireAdmin(actor);
             images.withdraw(imageId, clock.instant());
         });
     }

@@ -2,12 +2,23 @@ package io.kvmportal.image;
 
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.CurrentUser;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.serde.annotation.Serdeable;
+import java.io.InputStream;
 import java.util.List;
 
 @Controller("/api/v1")
@@ -18,10 +29,44 @@ class ImageController {
         this.catalog = catalog;
     }
 
+    /** An image file on the server to publish a copy of, with what the admin says about it. */
+    @Serdeable
+    record ImageFromServer(String path, String name, @Nullable String description, String os, String format,
+                           int minMemoryMib, int minDiskGib) {
+        NewImage image() {
+            return new NewImage(name, description, os, format, minMemoryMib, minDiskGib);
+        }
+    }
+
     /** Published images; admins also see withdrawn ones. */
     @Get("/images")
     List<Image> list(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor) {
         return catalog.list(actor);
+    }
+
+    /**
+     * Publishes a copy of a regular file inside one of the server's import directories ({@code
+     * portal.images.import-dirs}, by default {@code <data-dir>/import}); kvm-host inspects the copy.
+     */
+    @Post("/admin/images")
+    @Status(HttpStatus.CREATED)
+    Image publishFromServer(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @Body ImageFromServer request) {
+        return catalog.publishFromServer(actor, request.image(), request.path());
+    }
+
+    /**
+     * Publishes the request body, streamed to the host's incoming area (never held in memory) and inspected
+     * there: {@code curl -T disk.qcow2 '.../upload?name=...&os=...&format=qcow2&minMemoryMib=512&minDiskGib=4'}.
+     * The metadata is checked before the body is read; a body over {@code portal.images.max-file-size} answers 413.
+     */
+    @Put(uri = "/admin/images/upload", consumes = MediaType.APPLICATION_OCTET_STREAM)
+    @Status(HttpStatus.CREATED)
+    Image upload(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @QueryValue String name,
+                 @QueryValue @Nullable String description, @QueryValue String os, @QueryValue String format,
+                 @QueryValue int minMemoryMib, @QueryValue int minDiskGib,
+                 @Header(value = "Content-Length", defaultValue = "-1") long length, @Body InputStream body) {
+        NewImage request = new NewImage(name, description, os, format, minMemoryMib, minDiskGib);
+        return catalog.publishUpload(actor, request, body, length);
     }
 
     /** Withdraws an image: no new guests from it; existing guests keep working. */

@@ -5,7 +5,9 @@ import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads and writes {@code image}. */
@@ -23,11 +25,12 @@ class ImageRepository {
     record StoreRef(String storeId, String format, long fileBytes, long virtualBytes) {
     }
 
+    /** Breaks the UNIQUE constraint on published names if another published image has the name. */
     long insert(Image image, String storeId, long fileBytes, Long publishedBy) {
-        return sql.insert("INSERT INTO image (name, description, os, kind, format, store_id, file_bytes,"
-                        + " virtual_bytes, min_memory_mib, min_disk_gib, published_by, published_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", image.name(), image.description(),
-                image.os(), image.kind(), image.format(), storeId, fileBytes, image.virtualBytes(),
+        return sql.insert("INSERT INTO image (name, published_name, description, os, kind, format, store_id,"
+                        + " file_bytes, virtual_bytes, min_memory_mib, min_disk_gib, published_by, published_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", image.name(), image.name(),
+                image.description(), image.os(), image.kind(), image.format(), storeId, fileBytes, image.virtualBytes(),
                 image.minMemoryMib(), image.minDiskGib(), publishedBy, image.publishedAt());
     }
 
@@ -44,13 +47,26 @@ class ImageRepository {
         return sql.count("SELECT COUNT(*) FROM image WHERE name = ?", name) > 0;
     }
 
+    boolean publishedNameTaken(String name) {
+        return sql.count("SELECT COUNT(*) FROM image WHERE published_name = ?", name) > 0;
+    }
+
+    /** Guests per image, of every user; images without guests are missing. */
+    Map<Long, Long> guestCounts() {
+        Map<Long, Long> counts = new HashMap<>();
+        sql.list("SELECT image_id, COUNT(*) FROM guest WHERE image_id IS NOT NULL GROUP BY image_id",
+                row -> counts.put(row.getLong(1), row.getLong(2)));
+        return counts;
+    }
+
     Optional<StoreRef> storeRef(long id) {
         return sql.one("SELECT store_id, format, file_bytes, virtual_bytes FROM image WHERE id = ?",
                 row -> new StoreRef(row.getString(1).strip(), row.getString(2), row.getLong(3), row.getLong(4)), id);
     }
 
     boolean withdraw(long id, Instant now) {
-        return sql.update("UPDATE image SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL", now, id) == 1;
+        return sql.update("UPDATE image SET withdrawn_at = ?, published_name = NULL WHERE id = ?"
+                + " AND withdrawn_at IS NULL", now, id) == 1;
     }
 
     private static Image map(ResultSet row) throws SQLException {

@@ -1,0 +1,42 @@
+package io.kvmportal.image;
+
+import io.kvmportal.host.image.ImageRefusedException;
+import java.nio.file.Path;
+
+/**
+ * kvm-host's refusal of an image, in words for the admin: what is wrong and what to do, then the inspector's own
+ * finding with the name the admin knows the file by (not the generated name in the incoming area).
+ */
+final class RefusalWords {
+
+    private RefusalWords() {
+    }
+
+    static String of(ImageRefusedException refused, Path incoming, String shownName, String format) {
+        String detail = refused.getMessage().replace(incoming.toString(), shownName)
+                .replace(incoming.getFileName().toString(), shownName);
+        return "Refused '" + shownName + "': " + words(refused.reason(), format) + " (" + detail + ")";
+    }
+
+    private static String words(ImageRefusedException.Reason reason, String format) {
+        return switch (reason) {
+            case FORMAT_MISMATCH -> "it is not " + named(format);
+            case UNKNOWN_FORMAT -> "the format must be qcow2, raw or iso";
+            case BACKING_FILE -> "it refers to a backing file, which could make QEMU read other files of the host;"
+                    + " publish a self-contained image (qemu-img convert -O qcow2)";
+            case DATA_FILE -> "it keeps its data in an external file; publish a self-contained image";
+            case ENCRYPTED -> "it is encrypted, and the portal has no key for it";
+            case TOO_LARGE -> "the disk it describes is larger than the portal allows";
+            case INVALID -> "it cannot be read as " + named(format);
+            case NOT_REGULAR_FILE, OUTSIDE_STORE -> "the portal could not inspect the file it received";
+        };
+    }
+
+    private static String named(String format) {
+        return switch (format) {
+            case "iso" -> "an ISO image";
+            case "raw" -> "a raw disk image";
+            default -> "a " + format + " image";
+        };
+    }
+}

@@ -18,6 +18,8 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.core.io.Readable;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 
@@ -35,6 +37,33 @@ class ImageController {
                            int minMemoryMib, int minDiskGib) {
         NewImage image() {
             return new NewImage(name, description, os, format, minMemoryMib, minDiskGib);
+        }
+    }
+
+    /** Opens the request's stream at the first read: a request refused before that never touches its body. */
+    private static final class LazyStream extends InputStream {
+        private final Readable body;
+        private InputStream in;
+
+        LazyStream(Readable body) {
+            this.body = body;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return open().read();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            return open().read(buffer, offset, length);
+        }
+
+        private InputStream open() throws IOException {
+            if (in == null) {
+                in = body.asInputStream();
+            }
+            return in;
         }
     }
 
@@ -64,9 +93,11 @@ class ImageController {
     Image upload(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @QueryValue String name,
                  @QueryValue @Nullable String description, @QueryValue String os, @QueryValue String format,
                  @QueryValue int minMemoryMib, @QueryValue int minDiskGib,
-                 @Header(value = "Content-Length", defaultValue = "-1") long length, @Body InputStream body) {
+                 @Header(value = "Content-Length", defaultValue = "-1") long length, @Body Readable body)
+            throws IOException {
         NewImage request = new NewImage(name, description, os, format, minMemoryMib, minDiskGib);
-        return catalog.publishUpload(actor, request, body, length);
+        // A Readable body is the servlet request's own stream: an InputStream or byte[] would be read whole first.
+        return catalog.publishUpload(actor, request, new LazyStream(body), length);
     }
 
     /** Withdraws an image: no new guests from it; existing guests keep working. */

@@ -15,6 +15,7 @@ import com.vaadin.flow.component.sidenav.SideNavItem;
 import io.kvmportal.account.UserView;
 import io.kvmportal.ui.account.MyAccountView;
 import io.kvmportal.ui.admin.HostView;
+import io.kvmportal.ui.admin.ImagesView;
 import io.kvmportal.ui.admin.UsersView;
 import io.kvmportal.ui.audit.AuditView;
 import io.kvmportal.ui.guest.GuestsView;
@@ -61,6 +62,7 @@ public class MainLayout extends AppLayout {
             SideNavItem admin = new SideNavItem("Administration");
             admin.setPrefixComponent(VaadinIcon.COG.create());
             admin.addItem(new SideNavItem("Users", UsersView.class, VaadinIcon.USERS.create()));
+            admin.addItem(new SideNavItem("Images", ImagesView.class, VaadinIcon.DISC.create()));
             admin.addItem(new SideNavItem("Host", HostView.class, VaadinIcon.SERVER.create()));
             admin.setExpanded(true);
             nav.addItem(admin);

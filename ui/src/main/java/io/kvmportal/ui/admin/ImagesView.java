@@ -1,0 +1,133 @@
+package io.kvmportal.ui.admin;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import io.kvmportal.api.Actor;
+import io.kvmportal.api.PortalException;
+import io.kvmportal.image.Image;
+import io.kvmportal.image.ImageCatalog;
+import io.kvmportal.image.ImageKind;
+import io.kvmportal.image.ImageUploads;
+import io.kvmportal.ui.Notifications;
+import io.kvmportal.ui.layout.MainLayout;
+import io.kvmportal.ui.security.AdminOnly;
+import io.kvmportal.ui.security.SignedInUser;
+import io.micronaut.context.annotation.Prototype;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+
+/** Admins see every image (withdrawn ones too) with the guests made from it, publish new ones and withdraw them. */
+@Route(value = "admin/images", layout = MainLayout.class)
+@PageTitle("Images · kvm-portal")
+@AdminOnly
+@Prototype
+public class ImagesView extends VerticalLayout {
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    final Grid<Image> grid = new Grid<>(Image.class, false);
+    final Button publish = new Button("Publish image", VaadinIcon.UPLOAD.create());
+    private final ImageCatalog catalog;
+    private final Actor actor;
+    private Map<Long, Long> guestCounts = Map.of();
+
+    public ImagesView(ImageCatalog catalog, ImageUploads uploads, SignedInUser signedIn) {
+        this.catalog = catalog;
+        this.actor = signedIn.actor();
+        setSizeFull();
+        publish.setId("publish-image-open");
+        publish.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        publish.addClickListener(click -> {
+            PublishImageDialog dialog = new PublishImageDialog(catalog, uploads, actor);
+            dialog.addOpenedChangeListener(change -> refresh());
+            dialog.open();
+        });
+        HorizontalLayout header = new HorizontalLayout(new H2("Images"), publish);
+        header.setWidthFull();
+        header.setJustifyContentMode(JustifyContentMode.BETWEEN);
+        header.setDefaultVerticalComponentAlignment(Alignment.CENTER);
+        configureGrid();
+        add(header, grid);
+        refresh();
+    }
+
+    private void configureGrid() {
+        grid.setId("images");
+        grid.addColumn(Image::name).setHeader("Name").setSortable(true).setAutoWidth(true)
+                .setTooltipGenerator(Image::description);
+        grid.addColumn(Image::os).setHeader("OS").setAutoWidth(true);
+        grid.addColumn(image -> kind(image.kind()) + " · " + image.format()).setHeader("Kind").setAutoWidth(true);
+        grid.addColumn(image -> size(image.virtualBytes())).setHeader("Disk size").setAutoWidth(true);
+        grid.addColumn(image -> image.minMemoryMib() + " MiB · " + image.minDiskGib() + " GiB")
+                .setHeader("Guests need at least").setAutoWidth(true);
+        grid.addColumn(image -> guestCounts.getOrDefault(image.id(), 0L)).setHeader("Guests").setAutoWidth(true);
+        grid.addComponentColumn(ImagesView::status).setHeader("Status").setAutoWidth(true);
+        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
+    }
+
+    private static Component status(Image image) {
+        Span badge = new Span(image.published() ? "Published " + DATE.format(image.publishedAt())
+                : "Withdrawn " + DATE.format(image.withdrawnAt()));
+        badge.getElement().getThemeList().add(image.published() ? "badge success" : "badge contrast");
+        badge.getElement().setAttribute("data-image-status", image.name());
+        return badge;
+    }
+
+    private Component actions(Image image) {
+        HorizontalLayout actions = new HorizontalLayout();
+        actions.getElement().setAttribute("data-image", image.name());
+        if (image.published()) {
+            Button withdraw = new Button("Withdraw", click -> confirmWithdraw(image));
+            withdraw.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
+            actions.add(withdraw);
+        }
+        return actions;
+    }
+
+    private void confirmWithdraw(Image image) {
+        ConfirmDialog confirm = new ConfirmDialog("Withdraw " + image.name() + "?",
+                "No new guests can be made from it. The " + guestCounts.getOrDefault(image.id(), 0L)
+                        + " guests made from it keep working.", "Withdraw",
+                yes -> {
+                    try {
+                        catalog.withdraw(actor, image.id());
+                        Notifications.success("Withdrew " + image.name() + ".");
+                    } catch (PortalException refused) {
+                        Notifications.error(refused.getMessage());
+                    }
+                    refresh();
+                });
+        confirm.setConfirmButtonTheme("error primary");
+        confirm.setCancelable(true);
+        confirm.open();
+    }
+
+    private void refresh() {
+        guestCounts = catalog.guestCounts(actor);
+        grid.setItems(catalog.list(actor));
+    }
+
+    private static String kind(ImageKind kind) {
+        return switch (kind) {
+            case DISK -> "Disk";
+            case ISO -> "Installer";
+            case KERNEL -> "Kernel";
+        };
+    }
+
+    static String size(long bytes) {
+        double gib = bytes / (double) (1L << 30);
+        return gib >= 1 ? String.format(Locale.ROOT, "%.1f GiB", gib) : (bytes >> 20) + " MiB";
+    }
+}

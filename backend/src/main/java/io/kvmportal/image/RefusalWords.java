@@ -15,7 +15,7 @@ final class RefusalWords {
     static String of(ImageRefusedException refused, Path incoming, String shownName, String format) {
         String detail = refused.getMessage().replace(incoming.toString(), shownName)
                 .replace(incoming.getFileName().toString(), shownName);
-        return "Refused '" + shownName + "': " + words(refused.reason(), format) + " (" + detail + ")";
+        return "Refused '" + shownName + "': " + words(refused.reason(), format) + ". kvm-host found: " + detail;
     }
 
     private static String words(ImageRefusedException.Reason reason, String format) {

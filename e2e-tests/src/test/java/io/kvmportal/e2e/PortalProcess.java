@@ -58,6 +58,11 @@ public final class PortalProcess implements AutoCloseable {
         return "http://localhost:" + port + path;
     }
 
+    /** The portal's data directory, to look at the files it keeps. */
+    Path dataDir() {
+        return dataDir;
+    }
+
     Path log() {
         return log;
     }

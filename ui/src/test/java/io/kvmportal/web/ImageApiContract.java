@@ -16,6 +16,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class ImageApiContract extends DatabaseTest {
     private static final long MIB = 1L << 20;
+    private static final long LIMIT = 300 * MIB;
     private static final String UPLOAD = "/api/v1/admin/images/upload";
     private final HttpClient http = HttpClient.newHttpClient();
     @Inject
@@ -62,7 +64,7 @@ abstract class ImageApiContract extends DatabaseTest {
         Map<String, String> properties = new HashMap<>(super.getProperties());
         properties.put("portal.admin.password", "admin-password-1");
         properties.put("portal.images.demo", "false");
-        properties.put("portal.images.max-file-size", Long.toString(8 * MIB));
+        properties.put("portal.images.max-file-size", Long.toString(LIMIT));
         try {
             work = Files.createTempDirectory("kvmptest-image-api-");
             importDir = Files.createDirectory(work.resolve("import"));
@@ -89,16 +91,29 @@ abstract class ImageApiContract extends DatabaseTest {
         }
     }
 
+    /**
+     * 256 MiB go up; halfway the client waits until the server has written a good part to disk, and the heap is
+     * measured after a full collection: an upload held in memory (or copied there on the side) would show.
+     */
     @Test
-    void anUploadIsWrittenToDiskWhileItArrivesThenInspectedAndPublished() throws Exception {
-        long size = 6 * MIB;
-        InputStream body = new WaitingBody(size, 2 * MIB, () -> incomingBytes() >= MIB);
+    void anUploadIsWrittenToDiskWhileItArrivesNotHeldInMemory() throws Exception {
+        long size = 256 * MIB;
+        long[] heapGrowth = new long[1];
+        long before = heapAfterCollection();
+        InputStream body = new WaitingBody(size, size / 2, () -> {
+            if (incomingBytes() < 64 * MIB) {
+                return false;
+            }
+            heapGrowth[0] = heapAfterCollection() - before;
+            return true;
+        });
         HttpResponse<String> response = put(uploadQuery("Streamed disk", "raw"), body, size, admin);
 
         Map<String, Object> image = body(response, 201);
         assertEquals("Streamed disk", image.get("name"));
         assertEquals(size, ((Number) image.get("virtualBytes")).longValue());
         assertEquals("DISK", image.get("kind"));
+        assertTrue(heapGrowth[0] < 32 * MIB, "heap grew by " + (heapGrowth[0] >> 20) + " MiB with 128 MiB sent");
         assertEquals(List.of(), incomingUploads());
     }
 
@@ -130,7 +145,7 @@ abstract class ImageApiContract extends DatabaseTest {
                 400, "lots");
         assertError(withheldBody(UPLOAD + "?os=Linux&format=raw&minMemoryMib=128&minDiskGib=1", MIB, admin), 400,
                 "name");
-        assertError(withheldBody(uploadQuery("Too big", "raw"), 9 * MIB, admin), 413, "larger than the limit of 8 MiB");
+        assertError(withheldBody(uploadQuery("Too big", "raw"), LIMIT + 1, admin), 413, "larger than the limit of 300 MiB");
         assertError(withheldBody(uploadQuery("Not after all", "raw"), MIB, null), 401, "Sign in");
 
         Path raw = TestImageFiles.raw(work.resolve("plain.raw"), MIB);
@@ -225,6 +240,11 @@ abstract class ImageApiContract extends DatabaseTest {
             }
         }
         return text.toString();
+    }
+
+    private static long heapAfterCollection() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private long incomingBytes() throws IOException {

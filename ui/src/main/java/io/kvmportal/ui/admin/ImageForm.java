@@ -48,12 +48,12 @@ class ImageForm extends FormLayout {
                 value(minMemory), value(minDisk));
     }
 
-    /** The format a file's name suggests, when it suggests one. */
+    /** The format a file's name suggests; ".img" suggests none (cloud images so named are often qcow2). */
     void guessFormat(String fileName) {
         String lower = fileName.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".iso")) {
             format.setValue("iso");
-        } else if (lower.endsWith(".raw") || lower.endsWith(".img")) {
+        } else if (lower.endsWith(".raw")) {
             format.setValue("raw");
         } else if (lower.endsWith(".qcow2")) {
             format.setValue("qcow2");

@@ -64,9 +64,9 @@ public class ImagesView extends VerticalLayout {
 
     private void configureGrid() {
         grid.setId("images");
-        grid.addColumn(Image::name).setHeader("Name").setSortable(true).setAutoWidth(true)
+        grid.addColumn(Image::name).setHeader("Name").setSortable(true).setFlexGrow(2)
                 .setTooltipGenerator(Image::description);
-        grid.addColumn(Image::os).setHeader("OS").setAutoWidth(true);
+        grid.addColumn(Image::os).setHeader("OS").setFlexGrow(1);
         grid.addColumn(image -> kind(image.kind()) + " · " + image.format()).setHeader("Kind").setAutoWidth(true);
         grid.addColumn(image -> size(image.virtualBytes())).setHeader("Disk size").setAutoWidth(true);
         grid.addColumn(image -> image.minMemoryMib() + " MiB · " + image.minDiskGib() + " GiB")
@@ -77,8 +77,9 @@ public class ImagesView extends VerticalLayout {
     }
 
     private static Component status(Image image) {
-        Span badge = new Span(image.published() ? "Published " + DATE.format(image.publishedAt())
-                : "Withdrawn " + DATE.format(image.withdrawnAt()));
+        Span badge = new Span(image.published() ? "Published" : "Withdrawn");
+        badge.getElement().setAttribute("title", "published " + DATE.format(image.publishedAt())
+                + (image.published() ? "" : ", withdrawn " + DATE.format(image.withdrawnAt())));
         badge.getElement().getThemeList().add(image.published() ? "badge success" : "badge contrast");
         badge.getElement().setAttribute("data-image-status", image.name());
         return badge;

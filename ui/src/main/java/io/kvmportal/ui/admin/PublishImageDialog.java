@@ -35,7 +35,9 @@ class PublishImageDialog extends Dialog {
     final Upload upload = new Upload();
     final TextField serverPath = new TextField("Path on the server");
     final TabSheet source = new TabSheet();
-    final Span received = new Span("No file uploaded yet.");
+    static final String NOTHING_RECEIVED = "Choose the file: it is uploaded at once, and inspected when you press"
+            + " Publish.";
+    final Span received = new Span(NOTHING_RECEIVED);
     final Div refusal = new Div();
     final Button publish = new Button("Publish");
     private final ImageCatalog catalog;
@@ -87,6 +89,7 @@ class PublishImageDialog extends Dialog {
         upload.setWidthFull();
         upload.setUploadHandler(receiver(uploads, actor));
         upload.addFileRejectedListener(rejected -> showRefusal(rejected.getErrorMessage()));
+
     }
 
     /**
@@ -145,7 +148,7 @@ class PublishImageDialog extends Dialog {
         Path file = receivedFile;
         receivedFile = null;
         upload.clearFileList();
-        received.setText("No file uploaded yet.");
+        received.setText(NOTHING_RECEIVED);
         return catalog.publish(actor, form.value(), file, receivedName);
     }
 

@@ -1,0 +1,45 @@
+package io.kvmportal.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The rules of an image's metadata, which every user later reads in lists and dialogs. */
+class NewImageTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Debian 12", "Ubuntu 24.04 (server)", "Demo: tiny Linux", "Fedora/CoreOS 40", "Ärger-OS 1",
+            "a"})
+    void acceptsNamesPeopleGiveImages(String name) {
+        assertTrue(NewImage.isValidName(name), name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " lead", "trail ", "-dash", "<b>bold</b>", "a\nb", "tab\there", "quote\"s", "semi;colon",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    void refusesNamesThatAreEmptyTooLongOrCarryMarkup(String name) {
+        assertFalse(NewImage.isValidName(name), name);
+    }
+
+    @Test
+    void descriptionMayHaveLinesButNoOtherControlCharacters() {
+        NewImage lines = new NewImage("Debian", "First line\nsecond line", "Linux", "qcow2", 128, 1);
+        assertEquals("First line\nsecond line", lines.validated().descriptionText());
+        ImageException bell = assertThrows(ImageException.class,
+                () -> new NewImage("Debian", "ring\u0007", "Linux", "qcow2", 128, 1).validated());
+        assertTrue(bell.getMessage().contains("control characters"), bell.getMessage());
+        assertEquals("", new NewImage("Debian", null, "Linux", "raw", 128, 1).validated().descriptionText());
+    }
+
+    @Test
+    void theFormatDecidesHowAGuestBoots() {
+        assertEquals(ImageKind.ISO, new NewImage("i", null, "o", "iso", 128, 1).kind());
+        assertEquals(ImageKind.DISK, new NewImage("q", null, "o", "qcow2", 128, 1).kind());
+        assertEquals(ImageKind.DISK, new NewImage("r", null, "o", "raw", 128, 1).kind());
+    }
+}

@@ -128,7 +128,8 @@ public class ImageCatalog {
 
     /** Publishes an upload whose metadata came first, streaming its body into the incoming area. */
     public Image publishUpload(Actor actor, NewImage request, InputStream body, long declaredLength) {
-        return publishing(actor, request, () -> uploads.receive(actor, body, declaredLength), "the upload");
+        return publishing(actor, request, () -> uploads.receive(actor, body, declaredLength),
+                String.valueOf(request.name()));
     }
 
     /** Publishes a copy of a file in an import directory of the server; the file itself is left alone. */

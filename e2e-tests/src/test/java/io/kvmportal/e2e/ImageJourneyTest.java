@@ -73,6 +73,14 @@ class ImageJourneyTest {
         images.cancel();
         assertThat(images.status("Holiday notes")).isHidden();
 
+        images.openPublishDialog();
+        Path onServer = raw(journey.portal.dataDir().resolve("import").resolve("server-disk.raw"), 8 * MIB);
+        images.chooseServerFile(onServer);
+        images.describe("Server disk", "Linux");
+        images.publish();
+        assertThat(images.status("Server disk")).containsText("Published");
+        assertTrue(Files.isRegularFile(onServer), "the server's file is copied, not moved");
+
         images.withdraw("Tiny disk");
         assertThat(images.status("Tiny disk")).containsText("Withdrawn");
         Journey.screenshot(page, "23-image-withdrawn");

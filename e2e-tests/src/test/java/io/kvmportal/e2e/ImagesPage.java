@@ -23,6 +23,12 @@ final class ImagesPage {
         chooser.setFiles(file);
     }
 
+    /** The dialog's second tab: a file in the server's import directory, by path. */
+    void chooseServerFile(Path file) {
+        page.locator("vaadin-tab", new Page.LocatorOptions().setHasText("From a file on the server")).click();
+        page.locator("#image-server-path input").fill(file.toString());
+    }
+
     void describe(String name, String os) {
         page.locator("#image-name input").fill(name);
         page.locator("#image-os input").fill(os);

@@ -55,6 +55,7 @@ class PublishImageDialog extends Dialog {
         configureUpload();
         serverPath.setId("image-server-path");
         serverPath.setWidthFull();
+        serverPath.addValueChangeListener(change -> form.guessFormat(change.getValue()));
         serverPath.setHelperText("An absolute path of a file in " + uploads.importDirs().stream().map(Path::toString)
                 .collect(Collectors.joining(", ")) + "; the portal publishes a copy and leaves the file alone.");
         received.setId("image-upload-received");

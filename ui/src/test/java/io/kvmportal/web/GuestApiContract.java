@@ -9,6 +9,7 @@ import io.kvmportal.account.NewUser;
 import io.kvmportal.account.Role;
 import io.kvmportal.host.Host;
 import io.kvmportal.testing.DatabaseTest;
+import io.kvmportal.testing.TestImageFiles;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -40,6 +41,7 @@ abstract class GuestApiContract extends DatabaseTest {
     private Path data;
     private final String login = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private final String leaving = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
+    private final String installer = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     @Inject
     EmbeddedServer server;
     @Inject
@@ -63,6 +65,7 @@ abstract class GuestApiContract extends DatabaseTest {
     void removeAccountAndFiles() throws IOException {
         host.removeAccount(login);
         host.removeAccount(leaving);
+        host.removeAccount(installer);
         try (Stream<Path> files = Files.walk(data)) {
             files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
         }
@@ -158,6 +161,57 @@ abstract class GuestApiContract extends DatabaseTest {
             assertEquals(List.of(), guestDirs.filter(dir -> dir.getFileName().toString().length() == 32)
                     .filter(dir -> isOwnedBy(dir, "kvmp-" + leaving)).toList(), "their guest directories are gone");
         }
+    }
+
+    @Test
+    void aGuestFromAnIsoGetsAnEmptyDiskAndBootsTheIsoFromItsCdDrive() throws Exception {
+        var admin = accounts.checkPassword("admin", "admin-password-1").orElseThrow().actor();
+        accounts.create(admin, new NewUser(installer, null, "installer-password", Role.USER));
+        PortalClient client = new PortalClient(server.getPort());
+        String adminAuth = "Bearer " + token(client, "admin", "admin-password-1");
+        String user = "Bearer " + token(client, installer, "installer-password");
+        Path iso = TestImageFiles.iso(Files.createTempFile("kvmptest-", ".iso"));
+        long imageId;
+        try {
+            HttpResponse<String> published = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    client.origin() + "/api/v1/admin/images/upload?name=Installer&os=Linux&format=iso"
+                            + "&minMemoryMib=128&minDiskGib=1")).header("Authorization", adminAuth)
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofFile(iso)).build(), HttpResponse.BodyHandlers.ofString());
+            Map<String, Object> image = body(published, 201);
+            assertEquals("ISO", image.get("kind"));
+            imageId = ((Number) image.get("id")).longValue();
+        } finally {
+            Files.deleteIfExists(iso);
+        }
+
+        long guestId = ((Number) guest(body(client.send("POST", "/api/v1/guests", "{\"name\":\"setup\",\"imageId\":"
+                + imageId + ",\"vcpus\":1,\"memoryMib\":128,\"diskGib\":2}", "Authorization", user), 201))
+                .get("id")).longValue();
+        Path dir = guestDirectory(guestId, client, user);
+        String info = new String(new ProcessBuilder("qemu-img", "info", "--output=json", "-f", "qcow2",
+                dir.resolve("disk.qcow2").toString()).start().getInputStream().readAllBytes());
+        assertTrue(info.contains("\"virtual-size\": 2147483648"), info);
+        assertTrue(!info.contains("backing-filename"), "an empty disk, not an overlay on the ISO: " + info);
+
+        String path = "/api/v1/guests/" + guestId;
+        int pid = ((Number) body(client.send("POST", path + "/actions/start", null, "Authorization", user), 200)
+                .get("pid")).intValue();
+        String commandLine = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+        assertTrue(commandLine.contains("ide-cd,drive=cd0,bus=ide.0,bootindex=0"), commandLine);
+        assertTrue(commandLine.contains("read-only=on"), "the ISO is read-only: " + commandLine);
+        body(client.send("POST", path + "/actions/force-off", null, "Authorization", user), 200);
+        awaitState(client, path, user, "STOPPED");
+        assertEquals(204, client.send("DELETE", path, null, "Authorization", user).statusCode());
+    }
+
+    /** The guest's own directory on the host, named by its UUID. */
+    private Path guestDirectory(long guestId, PortalClient client, String auth) throws IOException {
+        String uuid = (String) guest(body(client.get("/api/v1/guests/" + guestId, "Authorization", auth), 200))
+                .get("uuid");
+        Path dir = data.resolve("guests").resolve(uuid.replace("-", ""));
+        assertTrue(Files.isDirectory(dir), dir.toString());
+        return dir;
     }
 
     private long createGuest(PortalClient client, String auth, String name, long image) throws IOException {

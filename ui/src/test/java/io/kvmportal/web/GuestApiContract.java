@@ -20,14 +20,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +34,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class GuestApiContract extends DatabaseTest {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    private Path data;
     private final String login = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     @Inject
     EmbeddedServer server;
@@ -52,18 +48,13 @@ abstract class GuestApiContract extends DatabaseTest {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(super.getProperties());
         properties.put("portal.admin.password", "admin-password-1");
-        data = dataDirectory();
-        properties.put("portal.data-dir", data.toString());
         properties.put("portal.images.demo", "true");
         return properties;
     }
 
     @AfterAll
-    void removeAccountAndFiles() throws IOException {
+    void removeAccount() {
         host.removeAccount(login);
-        try (Stream<Path> files = Files.walk(data)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-        }
     }
 
     @Test
@@ -162,16 +153,5 @@ abstract class GuestApiContract extends DatabaseTest {
     private static String uid(String account) throws IOException {
         return Files.readAllLines(Path.of("/etc/passwd")).stream().filter(line -> line.startsWith(account + ":"))
                 .map(line -> line.split(":")[2]).findFirst().orElseThrow();
-    }
-
-    /** As the portal makes it: guest accounts pass through to their disks (0711). */
-    private static Path dataDirectory() {
-        try {
-            Path dir = Files.createTempDirectory("kvmptest-portal-");
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-            return dir;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -111,8 +112,10 @@ public final class ConsoleSocket implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
+        try {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+        } catch (CompletionException closedFirst) {
+            // The server closed it already.
         }
         socket.abort();
     }

@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -79,6 +80,8 @@ public class ConsoleService {
             requireLive(guest);
             OpenConsole opened = connect(actor, guest, link);
             audit.success(actor.id(), actor.login(), AuditAction.CONSOLE_OPENED, target(guest));
+            LOG.info("Console {} opened by {} on guest {} ({})", opened.console().id(), actor.login(), guest.name(),
+                    guest.uuid());
             return opened;
         } catch (PortalException refused) {
             refused(actor, request.guestId(), refused);
@@ -89,6 +92,9 @@ public class ConsoleService {
     /** The web shell saw the console end (either side closed, or it was ended). */
     public void closed(LiveConsole console) {
         consoles.remove(console);
+        ConsoleView view = console.view();
+        LOG.info("Console {} closed after {} s: {} bytes to the guest, {} to the browser", view.id(),
+                Duration.between(view.since(), clock.instant()).toSeconds(), view.bytesToGuest(), view.bytesToBrowser());
     }
 
     public List<ConsoleView> list(Actor actor) {

@@ -49,7 +49,7 @@ final class ConsoleHandshake extends ServerEndpointConfig.Configurator {
             fromPortalPage = origin == null || SameOrigin.isPortal(origin, header(request, "Host"));
         } else {
             // A browser sends its session cookie to any site's WebSocket, and always says where the page is from.
-            user = WebSession.userId((HttpSession) request.getHttpSession())
+            user = sessionUser((HttpSession) request.getHttpSession())
                     .flatMap(beans.getBean(AccountService.class)::find).filter(UserView::enabled);
             fromPortalPage = SameOrigin.isPortal(origin, header(request, "Host"));
         }
@@ -65,6 +65,15 @@ final class ConsoleHandshake extends ServerEndpointConfig.Configurator {
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) {
         return beans.getBean(endpointClass);
+    }
+
+    private static Optional<Long> sessionUser(HttpSession session) {
+        try {
+            return WebSession.userId(session);
+        } catch (IllegalStateException invalidated) {
+            // Signed out (or ended for a disabled user) while this handshake was on its way.
+            return Optional.empty();
+        }
     }
 
     private static String header(HandshakeRequest request, String name) {

@@ -64,6 +64,7 @@ class ConsoleRelayTest extends DatabaseTest {
     private String session;
     private String adminToken;
     private long guestId;
+    private UserView user;
 
     @Override
     protected TestDatabase createDatabase() {
@@ -88,8 +89,7 @@ class ConsoleRelayTest extends DatabaseTest {
         screen.configureBlocking(false);
         screens.connectTo(UnixDomainSocketAddress.of(socket));
         UserView admin = accounts.checkPassword("admin", ADMIN_PASSWORD).orElseThrow();
-        UserView user = accounts.create(admin.actor(), new NewUser("relay-user", null, "relay-user-password",
-                Role.USER));
+        user = accounts.create(admin.actor(), new NewUser("relay-user", null, "relay-user-password", Role.USER));
         guestId = guests.reserveNew(user.actor(), new NewGuest("vm1", null, 1, 128, 1)).id();
         guests.advance(guestId, GuestState.CREATING, GuestState.RUNNING, null);
         client = new PortalClient(server.getPort());
@@ -222,6 +222,22 @@ class ConsoleRelayTest extends DatabaseTest {
             for (SocketChannel channel : served) {
                 channel.close();
             }
+        }
+    }
+
+    @Test
+    void aTicketIsWorthNothingOnceItsUserIsDisabled() throws Exception {
+        String path = ticketPath();
+        UserView admin = accounts.checkPassword("admin", ADMIN_PASSWORD).orElseThrow();
+        accounts.setEnabled(admin.actor(), user.id(), false);
+        try (ConsoleSocket browser = ConsoleSocket.open(server.getPort(), path, "Origin", client.origin(),
+                "Cookie", session)) {
+            ConsoleSocket.Closed refused = browser.awaitClose(SECOND);
+            assertEquals(4401, refused.code());
+            assertEquals("Sign in to open a console.", refused.reason());
+        } finally {
+            accounts.setEnabled(admin.actor(), user.id(), true);
+            session = client.signIn("relay-user", "relay-user-password").orElseThrow();
         }
     }
 

@@ -143,15 +143,24 @@ public class AccountService {
         });
     }
 
+    /**
+     * The user, if the actor may delete them once their guests are gone: checked before those guests are deleted, so a
+     * refusal (yourself, the last admin) costs nobody their guests. A refusal is audited as a failed deletion.
+     */
+    @ReadOnly
+    public UserView requireDeletable(Actor actor, long userId) {
+        try {
+            return deletable(actor, userId).view();
+        } catch (PortalException refused) {
+            audit.failure(actor.id(), actor.login(), AuditAction.USER_DELETED, target(userId), refused.getMessage());
+            throw refused;
+        }
+    }
+
     @Transactional
     public void delete(Actor actor, long userId) {
         audit.record(actor, AuditAction.USER_DELETED, target(userId), () -> {
-            requireAdmin(actor);
-            User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
-            if (user.id() == actor.id()) {
-                throw AccountException.conflict("You cannot delete your own account.");
-            }
-            refuseIfLastAdmin(user, "delete");
+            User user = deletable(actor, userId);
             long guests = users.countGuests(userId);
             if (guests > 0) {
                 throw AccountException.conflict("'" + user.login() + "' still has " + guests
@@ -160,6 +169,16 @@ public class AccountService {
             users.delete(userId);
             revocations.publishEvent(new AccessRevoked(userId, user.login(), true));
         });
+    }
+
+    private User deletable(Actor actor, long userId) {
+        requireAdmin(actor);
+        User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
+        if (user.id() == actor.id()) {
+            throw AccountException.conflict("You cannot delete your own account.");
+        }
+        refuseIfLastAdmin(user, "delete");
+        return user;
     }
 
     private AuditTarget target(long userId) {

@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.serde.annotation.Serdeable;
@@ -21,9 +22,11 @@ import java.util.List;
 @Controller("/api/v1/admin/users")
 class UserController {
     private final AccountService accounts;
+    private final UserRemoval removal;
 
-    UserController(AccountService accounts) {
+    UserController(AccountService accounts, UserRemoval removal) {
         this.accounts = accounts;
+        this.removal = removal;
     }
 
     @Serdeable
@@ -61,9 +64,11 @@ class UserController {
         return HttpResponse.noContent();
     }
 
+    /** Deletes a user; {@code withGuests=true} forces off and deletes their guests first instead of refusing. */
     @Delete("/{id}")
-    HttpResponse<?> delete(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id) {
-        accounts.delete(actor, id);
+    HttpResponse<?> delete(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id,
+                           @QueryValue(defaultValue = "false") boolean withGuests) {
+        removal.delete(actor, id, withGuests);
         return HttpResponse.noContent();
     }
 }

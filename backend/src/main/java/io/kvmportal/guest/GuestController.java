@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.http.HttpStatus;
@@ -79,5 +80,12 @@ class GuestController {
     @Produces("image/png")
     byte[] screenshot(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id) {
         return guests.screenshot(actor, id);
+    }
+
+    /** The serial output from byte {@code from} on (omit it for the last 64 KiB); ask again from {@code next}. */
+    @Get("/{id}/serial")
+    SerialOutput serial(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id,
+                        @QueryValue(defaultValue = "-1") long from) {
+        return guests.serial(actor, id, from);
     }
 }

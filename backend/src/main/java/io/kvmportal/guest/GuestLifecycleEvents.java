@@ -44,7 +44,7 @@ class GuestLifecycleEvents implements ApplicationEventListener<StartupEvent> {
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        for (GuestRepository.Owned owned : registry.allWithOwners()) {
+        for (OwnedGuest owned : registry.allWithOwners()) {
             Guest guest = owned.guest();
             try {
                 reconcile(guest, owned.login());

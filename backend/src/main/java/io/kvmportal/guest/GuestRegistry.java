@@ -3,6 +3,7 @@ package io.kvmportal.guest;
 import io.kvmportal.api.Actor;
 import io.kvmportal.persistence.DataAccessException;
 import io.kvmportal.quota.QuotaService;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
@@ -20,11 +21,14 @@ public class GuestRegistry {
     private final GuestRepository guests;
     private final QuotaService quotas;
     private final Clock clock;
+    private final ApplicationEventPublisher<GuestChanged> changes;
 
-    GuestRegistry(GuestRepository guests, QuotaService quotas, Clock clock) {
+    GuestRegistry(GuestRepository guests, QuotaService quotas, Clock clock,
+                  ApplicationEventPublisher<GuestChanged> changes) {
         this.guests = guests;
         this.quotas = quotas;
         this.clock = clock;
+        this.changes = changes;
     }
 
     @ReadOnly
@@ -48,6 +52,7 @@ public class GuestRegistry {
         try {
             long id = guests.insert(UUID.randomUUID().toString(), actor.id(), guest, GuestState.CREATING,
                     clock.instant());
+            changed(actor.id(), id);
             return get(actor, id);
         } catch (DataAccessException e) {
             if (e.isUniqueViolation()) {
@@ -66,6 +71,7 @@ public class GuestRegistry {
         Guest guest = get(actor, guestId);
         GuestAction.START.requireAllowedIn(guest.name(), guest.state());
         guests.transition(guestId, GuestState.STOPPED, GuestState.STARTING, null, clock.instant());
+        changed(actor.id(), guestId);
         return get(actor, guestId);
     }
 
@@ -75,12 +81,19 @@ public class GuestRegistry {
      */
     @Transactional
     public boolean advance(long guestId, GuestState from, GuestState to, String error) {
-        return guests.transition(guestId, from, to, error, clock.instant());
+        boolean moved = guests.transition(guestId, from, to, error, clock.instant());
+        if (moved) {
+            guests.findOwner(guestId).ifPresent(owner -> changed(owner, guestId));
+        }
+        return moved;
     }
 
     @Transactional
     public void forget(long guestId) {
-        guests.delete(guestId);
+        guests.findOwner(guestId).ifPresent(owner -> {
+            guests.delete(guestId);
+            changed(owner, guestId);
+        });
     }
 
     @ReadOnly
@@ -89,7 +102,7 @@ public class GuestRegistry {
     }
 
     @ReadOnly
-    public List<GuestRepository.Owned> allWithOwners() {
+    public List<OwnedGuest> allWithOwners() {
         return guests.findAllWithOwners();
     }
 
@@ -101,6 +114,7 @@ public class GuestRegistry {
         if (!guests.transition(guestId, guest.state(), next, null, clock.instant())) {
             throw GuestException.wrongState(action.verb(), guest.name(), get(actor, guestId).state());
         }
+        changed(actor.id(), guestId);
         return get(actor, guestId);
     }
 
@@ -114,6 +128,12 @@ public class GuestRegistry {
             throw GuestException.nameTaken(name);
         }
         guests.rename(guestId, name, clock.instant());
+        changed(actor.id(), guestId);
         return get(actor, guestId);
+    }
+
+    /** Heard by {@link GuestChangeFeed} once this transaction commits. */
+    private void changed(long ownerId, long guestId) {
+        changes.publishEvent(new GuestChanged(ownerId, guestId));
     }
 }

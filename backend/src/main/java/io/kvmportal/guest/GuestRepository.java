@@ -30,6 +30,10 @@ class GuestRepository {
                 id, ownerId);
     }
 
+    Optional<Long> findOwner(long id) {
+        return sql.one("SELECT owner_id FROM guest WHERE id = ?", row -> row.getLong("owner_id"), id);
+    }
+
     List<Guest> findByOwner(long ownerId) {
         return sql.list("SELECT " + COLUMNS + " FROM guest WHERE owner_id = ? ORDER BY name", GuestRepository::map,
                 ownerId);
@@ -40,12 +44,9 @@ class GuestRepository {
     }
 
     /** Every guest, with its owner's login: for reconciling with the host at start. */
-    List<Owned> findAllWithOwners() {
+    List<OwnedGuest> findAllWithOwners() {
         return sql.list("SELECT g." + COLUMNS.replace(", ", ", g.") + ", u.login FROM guest g"
-                + " JOIN portal_user u ON u.id = g.owner_id", row -> new Owned(map(row), row.getString("login")));
-    }
-
-    record Owned(Guest guest, String login) {
+                + " JOIN portal_user u ON u.id = g.owner_id", row -> new OwnedGuest(map(row), row.getString("login")));
     }
 
     void rename(long id, String name, Instant now) {

@@ -8,6 +8,7 @@ import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.host.GuestDefinition;
 import io.kvmportal.host.Host;
+import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.qemu.Nic;
 import io.kvmportal.host.qemu.ProcessView;
 import io.kvmportal.image.Image;
@@ -28,6 +29,7 @@ import java.util.function.Supplier;
 @Singleton
 public class GuestService {
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
+    public static final int SERIAL_CHUNK = 64 * 1024;
     private final GuestRegistry registry;
     private final ImageCatalog images;
     private final Host host;
@@ -49,7 +51,10 @@ public class GuestService {
         return view(actor, registry.get(actor, guestId), images.names());
     }
 
-    /** Creates the guest's copy-on-write disk on the chosen image; the guest is then stopped, ready to start. */
+    /**
+     * Creates the guest's disk: a copy-on-write overlay on a disk image, or an empty disk for a guest installed from
+     * an ISO (which stays in its CD drive). The guest is then stopped, ready to start.
+     */
     public GuestView create(Actor actor, NewGuest request) {
         AuditTarget target = new AuditTarget("guest", null, String.valueOf(request.name()), actor.id());
         Guest guest = audited(actor, AuditAction.GUEST_CREATED, target, () -> {
@@ -64,7 +69,7 @@ public class GuestService {
             return registry.reserveNew(actor, request);
         });
         try {
-            host.createDisk(UUID.fromString(guest.uuid()), actor.login(), Optional.of(images.baseImage(guest.imageId())),
+            host.createDisk(UUID.fromString(guest.uuid()), actor.login(), images.diskBase(guest.imageId()),
                     (long) guest.diskGib() << 30);
             registry.advance(guest.id(), GuestState.CREATING, GuestState.STOPPED, null);
         } catch (RuntimeException e) {
@@ -127,10 +132,39 @@ public class GuestService {
     }
 
     public void delete(Actor actor, long guestId) {
-        Guest guest = audited(actor, AuditAction.GUEST_DELETED, target(actor, guestId),
-                () -> registry.claim(actor, guestId, GuestAction.DELETE, GuestState.DELETING));
+        deleteOnBehalf(actor, actor, target(actor, guestId), guestId);
+    }
+
+    /**
+     * Forces off and deletes every guest of a user, for an admin who is deleting that user; each step is audited as
+     * the admin's. Answers how many guests went. A failure stops there and leaves the rest as they were.
+     */
+    public int deleteAllOf(Actor admin, long ownerId, String ownerLogin) {
+        if (!admin.admin()) {
+            throw new GuestException(Fault.FORBIDDEN, "Only an admin may delete another user's guests.");
+        }
+        // The owner's identity scopes the registry's reads and claims to their guests; the audit names the admin.
+        Actor owner = new Actor(ownerId, ownerLogin, false);
+        List<Guest> theirs = registry.list(owner);
+        for (Guest guest : theirs) {
+            AuditTarget target = new AuditTarget("guest", guest.id(), guest.name(), ownerId);
+            if (GuestAction.FORCE_OFF.allowedIn(guest.state())) {
+                audited(admin, AuditAction.GUEST_FORCED_OFF, target,
+                        () -> registry.claim(owner, guest.id(), GuestAction.FORCE_OFF, GuestState.STOPPING));
+                host.forceOff(UUID.fromString(guest.uuid()));
+                // QEMU is gone; the exit event may not have been recorded yet.
+                registry.advance(guest.id(), GuestState.STOPPING, GuestState.STOPPED, null);
+            }
+            deleteOnBehalf(admin, owner, target, guest.id());
+        }
+        return theirs.size();
+    }
+
+    private void deleteOnBehalf(Actor actor, Actor owner, AuditTarget target, long guestId) {
+        Guest guest = audited(actor, AuditAction.GUEST_DELETED, target,
+                () -> registry.claim(owner, guestId, GuestAction.DELETE, GuestState.DELETING));
         try {
-            host.deleteGuest(UUID.fromString(guest.uuid()), actor.login());
+            host.deleteGuest(UUID.fromString(guest.uuid()), owner.login());
         } catch (RuntimeException e) {
             registry.advance(guestId, GuestState.DELETING, GuestState.STOPPED, bounded(e.getMessage()));
             throw hostFailed("delete '" + guest.name() + "'", e);
@@ -145,6 +179,21 @@ public class GuestService {
             return host.screenshot(UUID.fromString(guest.uuid()));
         } catch (RuntimeException e) {
             throw hostFailed("take a screenshot of '" + guest.name() + "'", e);
+        }
+    }
+
+    /**
+     * The guest's serial output from byte {@code from} on (negative: the last {@link #SERIAL_CHUNK} bytes), of this
+     * run or the last; empty text before its first start.
+     */
+    public SerialOutput serial(Actor actor, long guestId, long from) {
+        Guest guest = registry.get(actor, guestId);
+        try {
+            return host.serialLog(UUID.fromString(guest.uuid()), actor.login(), from, SERIAL_CHUNK)
+                    .map(chunk -> SerialOutput.of(chunk.offset(), chunk.bytes()))
+                    .orElse(new SerialOutput(0, 0, ""));
+        } catch (RuntimeException e) {
+            throw hostFailed("read the serial output of '" + guest.name() + "'", e);
         }
     }
 
@@ -176,7 +225,7 @@ public class GuestService {
         String imageName = guest.imageId() == null ? null : imageNames.get(guest.imageId());
         Optional<ProcessView> process = guest.state().holdsRunResources()
                 ? host.processView(UUID.fromString(guest.uuid())) : Optional.empty();
-        return new GuestView(guest, imageName, "kvmp-" + actor.login(), process.map(ProcessView::pid).orElse(null),
+        return new GuestView(guest, imageName, LinuxAccountName.forLogin(actor.login()).value(), process.map(ProcessView::pid).orElse(null),
                 process.map(p -> p.state().name()).orElse(null), process.map(ProcessView::cpuPercent).orElse(null),
                 process.map(ProcessView::rssBytes).orElse(null), process.map(ProcessView::threads).orElse(null),
                 process.map(p -> p.uptime().toSeconds()).orElse(null));

@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -62,6 +63,13 @@ public class ImageCatalog {
     public BaseImage baseImage(long imageId) {
         ImageRepository.StoreRef ref = images.storeRef(imageId).orElseThrow(() -> ImageException.notFound(imageId));
         return new BaseImage(ref.storeId(), ImageFormat.parse(ref.format()), ref.virtualBytes(), ref.fileBytes());
+    }
+
+    /** What a new guest's disk is an overlay on: nothing for an installer ISO, whose guests start with an empty disk. */
+    @ReadOnly
+    public Optional<BaseImage> diskBase(long imageId) {
+        Image image = images.findById(imageId).orElseThrow(() -> ImageException.notFound(imageId));
+        return image.kind() == ImageKind.ISO ? Optional.empty() : Optional.of(baseImage(imageId));
     }
 
     /** What a guest made from this image boots. */

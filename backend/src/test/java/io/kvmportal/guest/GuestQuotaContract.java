@@ -43,6 +43,10 @@ abstract class GuestQuotaContract extends DatabaseTest {
     GuestRegistry registry;
     @Inject
     Cleaner cleaner;
+    @Inject
+    GuestChangeFeed feed;
+    @Inject
+    io.micronaut.transaction.TransactionOperations<?> transactions;
     Actor admin;
     Actor user;
 
@@ -71,6 +75,42 @@ abstract class GuestQuotaContract extends DatabaseTest {
         java.util.Map<String, String> properties = new java.util.HashMap<>(super.getProperties());
         properties.put("portal.admin.password", "admin-password-1");
         return properties;
+    }
+
+    @Test
+    void openPagesHearOfEachCommittedChangeAndOfNothingRolledBack() throws Exception {
+        java.util.concurrent.BlockingQueue<GuestChanged> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+        Runnable unsubscribe = feed.subscribe(heard::add);
+        try {
+            Guest web = registry.reserveNew(user, new NewGuest("web", null, 1, 256, 1));
+            assertEquals(new GuestChanged(user.id(), web.id()), heard.poll(5, java.util.concurrent.TimeUnit.SECONDS));
+            registry.advance(web.id(), GuestState.CREATING, GuestState.STOPPED, null);
+            assertEquals(new GuestChanged(user.id(), web.id()), heard.poll(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertFalse(registry.advance(web.id(), GuestState.CREATING, GuestState.STOPPED, null));
+
+            // A change inside a transaction that rolls back is never announced; one that commits is, after the commit.
+            assertThrows(IllegalStateException.class, () -> transactions.executeWrite(status -> {
+                registry.rename(user, web.id(), "rolled-back");
+                throw new IllegalStateException("roll back");
+            }));
+            transactions.executeWrite(status -> {
+                registry.rename(user, web.id(), "renamed");
+                try {
+                    assertEquals(null, heard.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS),
+                            "not announced before the commit");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+            assertEquals(new GuestChanged(user.id(), web.id()), heard.poll(5, java.util.concurrent.TimeUnit.SECONDS));
+            registry.forget(web.id());
+            assertEquals(new GuestChanged(user.id(), web.id()), heard.poll(5, java.util.concurrent.TimeUnit.SECONDS));
+            Thread.sleep(200);
+            assertEquals(List.of(), new ArrayList<>(heard), "the refused advance and the rollback said nothing");
+        } finally {
+            unsubscribe.run();
+        }
     }
 
     @Test

@@ -28,6 +28,11 @@ public abstract class DatabaseTest implements TestPropertyProvider {
         return database;
     }
 
+    /** The portal's data directory in this test (portal.data-dir). */
+    protected Path dataDir() {
+        return dataDir;
+    }
+
     /** The database, and a scratch data directory for the host side (images, guests), removed afterwards. */
     @Override
     public Map<String, String> getProperties() {

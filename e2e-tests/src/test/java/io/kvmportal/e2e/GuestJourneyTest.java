@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,27 +56,40 @@ class GuestJourneyTest {
         guests.create("web-1", 128);
         assertThat(guests.state("web-1")).hasText("stopped");
 
+        // No reload and no polling: every state change below reaches the page by server push.
         guests.act("web-1", "Start");
         assertThat(guests.state("web-1")).hasText("running", slow(30));
         assertThat(guests.processOf("pid ")).containsText("MiB");
-        page.waitForTimeout(6000);
-        Journey.screenshot(page, "10-guest-running");
-        guests.act("web-1", "Screen");
-        assertThat(guests.screen()).isVisible();
-        Journey.screenshot(page, "11-guest-screen");
-        guests.closeDialog();
+        GuestPage guest = guests.open("web-1");
+        assertThat(guest.name()).hasText("web-1");
+        assertThat(guest.figure("pid")).hasText(Pattern.compile("\\d+"));
+        assertThat(guest.figure("rss")).containsText("MiB");
+        assertThat(guest.screen()).isVisible();
+        assertThat(guest.figure("serial")).containsText("PORTAL-TEST-GUEST READY", slowText(60));
+        page.waitForTimeout(5000); // the next thumbnail (every 5 s) shows the banner too
+        Journey.screenshot(page, "10-guest-page-running");
 
-        guests.act("web-1", "Pause");
-        assertThat(guests.state("web-1")).hasText("paused");
-        guests.act("web-1", "Resume");
-        assertThat(guests.state("web-1")).hasText("running");
+        Page admin = journey.signedIn("admin", PortalProcess.ADMIN_PASSWORD, "/admin/host");
+        assertThat(admin.locator("#host-processes")).containsText("kvmp-" + LOGIN);
+        assertThat(admin.locator("#host-processes")).containsText("web-1");
+        Journey.screenshot(admin, "11-host-processes");
+        admin.context().close();
 
-        guests.act("web-1", "Shut down");
-        assertThat(guests.state("web-1")).hasText("stopped", slow(90));
-        guests.act("web-1", "Delete");
-        guests.confirm("Delete");
-        assertThat(page.locator("vaadin-notification-card").last()).containsText("Deleted web-1.");
-        assertThat(guests.state("web-1")).isHidden();
+        guest.act("Pause");
+        assertThat(guest.state("web-1")).hasText("paused");
+        guest.act("Resume");
+        assertThat(guest.state("web-1")).hasText("running");
+        guest.rename("web-one");
+        assertThat(guest.name()).hasText("web-one");
+
+        guest.act("Shut down");
+        assertThat(guest.state("web-one")).hasText("stopped", slow(90));
+        assertThat(guest.figure("pid")).isHidden();
+        guest.act("Delete");
+        guest.confirm("Delete");
+        assertThat(page.locator("vaadin-notification-card").last()).containsText("Deleted web-one.");
+        page.waitForURL("**/guests");
+        assertThat(guests.state("web-one")).isHidden();
         Journey.screenshot(page, "12-guest-deleted");
         page.context().close();
     }
@@ -105,6 +119,10 @@ class GuestJourneyTest {
         Journey.screenshot(admin, "14-users-with-usage");
         admin.context().close();
         page.context().close();
+    }
+
+    private static LocatorAssertions.ContainsTextOptions slowText(int seconds) {
+        return new LocatorAssertions.ContainsTextOptions().setTimeout(seconds * 1000.0);
     }
 
     private static LocatorAssertions.HasTextOptions slow(int seconds) {

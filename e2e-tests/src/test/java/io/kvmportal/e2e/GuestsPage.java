@@ -31,12 +31,10 @@ final class GuestsPage {
                 .click();
     }
 
-    Locator screen() {
-        return page.locator("#guest-screen");
-    }
-
-    void closeDialog() {
-        page.locator("vaadin-dialog-overlay vaadin-button", new Page.LocatorOptions().setHasText("Close")).click();
+    /** Opens the guest's own page from its name in the list. */
+    GuestPage open(String guest) {
+        page.locator("[data-guest-link='" + guest + "']").click();
+        return new GuestPage(page);
     }
 
     void confirm(String button) {

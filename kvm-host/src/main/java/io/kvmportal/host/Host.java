@@ -17,6 +17,7 @@ import io.kvmportal.host.image.ImageFormat;
 import io.kvmportal.host.image.ImageStore;
 import io.kvmportal.host.kvm.Accelerator;
 import io.kvmportal.host.kvm.AcceleratorChoice;
+import io.kvmportal.host.kvm.GuestFileReader;
 import io.kvmportal.host.kvm.KvmProbe;
 import io.kvmportal.host.kvm.KvmStatus;
 import io.kvmportal.host.qemu.BootSource;
@@ -211,6 +212,18 @@ public final class Host implements AutoCloseable {
         }
         return GuestSockets.connect(guestDirectory(guest).resolve(GuestSpec.VNC_SOCKET),
                 LinuxAccountName.forLogin(login).value());
+    }
+
+    /**
+     * What the guest wrote to its serial port (this run or the last), from byte {@code from} on, at most
+     * {@code maxBytes}; a negative {@code from} gives the tail. Empty before the guest first started.
+     */
+    public Optional<GuestFileReader.Chunk> serialLog(UUID guest, String login, long from, int maxBytes) {
+        Path log = guestDirectory(guest).resolve("serial.log");
+        if (!Files.exists(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        return Optional.of(GuestFileReader.read(log, LinuxAccountName.forLogin(login).value(), from, maxBytes));
     }
 
     public RunState state(UUID guest) {

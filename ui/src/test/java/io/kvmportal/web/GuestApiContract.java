@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 abstract class GuestApiContract extends DatabaseTest {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private final String login = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
+    private final String leaving = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     @Inject
     EmbeddedServer server;
     @Inject
@@ -55,6 +56,7 @@ abstract class GuestApiContract extends DatabaseTest {
     @AfterAll
     void removeAccount() {
         host.removeAccount(login);
+        host.removeAccount(leaving);
     }
 
     @Test
@@ -85,6 +87,9 @@ abstract class GuestApiContract extends DatabaseTest {
         int pid = ((Number) running.get("pid")).intValue();
         assertTrue(Files.readString(Path.of("/proc", "" + pid, "status")).contains("Uid:\t" + uid("kvmp-" + login)));
 
+        assertTrue(awaitSerial(client, path, me, "PORTAL-TEST-GUEST READY").contains("PORTAL-TEST-GUEST READY"));
+        assertEquals(404, client.get(path + "/serial", "Authorization", other).statusCode());
+
         assertEquals("PAUSED", guest(body(client.send("POST", path + "/actions/pause", null, "Authorization", me),
                 200)).get("state"));
         assertEquals(409, client.send("POST", path + "/actions/pause", null, "Authorization", me).statusCode());
@@ -100,6 +105,66 @@ abstract class GuestApiContract extends DatabaseTest {
         assertTrue(listGuests(client, me).isEmpty());
     }
 
+    @Test
+    void anAdminSeesEveryGuestProcessLikeTopAndDeletesAUserTogetherWithTheirGuests() throws Exception {
+        var admin = accounts.checkPassword("admin", "admin-password-1").orElseThrow().actor();
+        long userId = accounts.create(admin, new NewUser(leaving, null, "leaving-user-password", Role.USER)).id();
+        PortalClient client = new PortalClient(server.getPort());
+        String adminAuth = "Bearer " + token(client, "admin", "admin-password-1");
+        String user = "Bearer " + token(client, leaving, "leaving-user-password");
+        long image = demoImage(client, user);
+        long running = createGuest(client, user, "runs", image);
+        createGuest(client, user, "rests", image);
+        int pid = ((Number) body(client.send("POST", "/api/v1/guests/" + running + "/actions/start", null,
+                "Authorization", user), 200).get("pid")).intValue();
+
+        List<Map<String, Object>> top = json.readValue(text(client.get("/api/v1/admin/host/processes",
+                "Authorization", adminAuth), 200), Argument.listOf(Argument.mapOf(String.class, Object.class)));
+        Map<String, Object> listed = top.stream().filter(row -> ((Number) row.get("guestId")).longValue() == running)
+                .findFirst().orElseThrow(() -> new AssertionError("the running guest is not listed: " + top));
+        assertEquals(pid, ((Number) listed.get("pid")).intValue());
+        assertEquals(leaving, listed.get("owner"));
+        assertEquals("kvmp-" + leaving, listed.get("linuxAccount"));
+        assertEquals("RUNNING", listed.get("state"));
+        assertTrue(((Number) listed.get("rssBytes")).longValue() > 0);
+        assertTrue(top.stream().noneMatch(row -> "rests".equals(row.get("guestName"))), "a stopped guest has no process");
+        assertEquals(403, client.get("/api/v1/admin/host/processes", "Authorization", user).statusCode());
+
+        String account = "/api/v1/admin/users/" + userId;
+        assertEquals(409, client.send("DELETE", account, null, "Authorization", adminAuth).statusCode(),
+                "a user with guests is not deleted unless the admin says so");
+        assertEquals(403, client.send("DELETE", account + "?withGuests=true", null, "Authorization", user)
+                .statusCode());
+        assertEquals(2, listGuests(client, user).size(), "refusals touched no guest");
+        assertEquals(204, client.send("DELETE", account + "?withGuests=true", null, "Authorization", adminAuth)
+                .statusCode());
+        assertTrue(accounts.find(userId).isEmpty());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Files.exists(Path.of("/proc/" + pid)) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(!Files.exists(Path.of("/proc/" + pid)) || Files.readString(Path.of("/proc/" + pid + "/stat"))
+                .contains(") Z "), "QEMU of the deleted user's guest is gone");
+        try (Stream<Path> guestDirs = Files.list(dataDir().resolve("guests"))) {
+            assertEquals(List.of(), guestDirs.filter(dir -> dir.getFileName().toString().length() == 32)
+                    .filter(dir -> isOwnedBy(dir, "kvmp-" + leaving)).toList(), "their guest directories are gone");
+        }
+    }
+
+    private long createGuest(PortalClient client, String auth, String name, long image) throws IOException {
+        return ((Number) guest(body(client.send("POST", "/api/v1/guests", "{\"name\":\"" + name + "\",\"imageId\":"
+                + image + ",\"vcpus\":1,\"memoryMib\":128,\"diskGib\":1}", "Authorization", auth), 201))
+                .get("id")).longValue();
+    }
+
+    private static boolean isOwnedBy(Path dir, String account) {
+        try {
+            return Files.getOwner(dir).getName().equals(account);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private long demoImage(PortalClient client, String auth) throws Exception {
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (System.nanoTime() < deadline) {
@@ -111,6 +176,24 @@ abstract class GuestApiContract extends DatabaseTest {
             Thread.sleep(500);
         }
         throw new AssertionError("the demo image was not published within 5 minutes");
+    }
+
+    /** Reads the serial output the way a client would, from {@code next} to {@code next}, until it shows {@code text}. */
+    private String awaitSerial(PortalClient client, String path, String auth, String text) throws Exception {
+        StringBuilder seen = new StringBuilder();
+        long next = 0;
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> out = body(client.get(path + "/serial?from=" + next, "Authorization", auth), 200);
+            assertEquals(next, ((Number) out.get("from")).longValue(), "continues where the last read ended");
+            seen.append((String) out.get("text"));
+            next = ((Number) out.get("next")).longValue();
+            if (seen.indexOf(text) >= 0) {
+                return seen.toString();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the serial output never showed " + text + ": " + seen);
     }
 
     private void awaitState(PortalClient client, String path, String auth, String state) throws Exception {
@@ -131,6 +214,11 @@ abstract class GuestApiContract extends DatabaseTest {
     private String token(PortalClient client, String user, String password) throws IOException {
         return (String) body(client.send("POST", "/api/v1/auth/token", "{\"login\":\"" + user + "\",\"password\":\""
                 + password + "\"}"), 201).get("token");
+    }
+
+    private static String text(HttpResponse<String> response, int status) {
+        assertEquals(status, response.statusCode(), response.body());
+        return response.body();
     }
 
     private Map<String, Object> body(HttpResponse<String> response, int status) throws IOException {

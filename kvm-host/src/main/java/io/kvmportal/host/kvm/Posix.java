@@ -14,6 +14,12 @@ final class Posix {
         return check(libc().open(path, LibC.O_RDWR | LibC.O_CLOEXEC), "open", path + ", O_RDWR|O_CLOEXEC");
     }
 
+    /** Opens for reading without following a final symbolic link and without waiting for a FIFO's writer. */
+    static int openReadOnlyNoFollow(String path) {
+        return check(libc().open(path, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_CLOEXEC), "open",
+                path + ", O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC");
+    }
+
     static int ioctl(int fd, long request, long argument) {
         String described = "fd " + fd + ", 0x" + Long.toHexString(request) + ", " + argument;
         return check(libc().ioctl(fd, request, argument), "ioctl", described);

@@ -68,9 +68,9 @@ public final class GuestProcess implements AutoCloseable {
         return qmp;
     }
 
-    /** The process as /proc shows it; empty once it is gone. */
+    /** The process as /proc shows it, CPU as {@code top} would (since the last look); empty once it is gone. */
     public Optional<ProcessView> view() {
-        return views.read(pid);
+        return views.readRecent(pid);
     }
 
     /** Completes when QEMU has ended, however: powered off, quit, killed, or crashed. */

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads {@link ProcessView}s from /proc. CLK_TCK (100) and the page size (4096) are fixed by the x86-64
@@ -16,7 +18,13 @@ public final class ProcessViews {
     static final int CLK_TCK = 100;
     static final long PAGE_SIZE = 4096;
 
+    /** A pid's CPU time when last read by {@link #readRecent}, to tell how busy it was since. */
+    private record Mark(long startTicks, long cpuTicks, long nanos, double cpuPercent) {
+    }
+
+    private static final long MIN_RECENT_NANOS = 1_000_000_000L;
     private final Path proc;
+    private final Map<Integer, Mark> marks = new ConcurrentHashMap<>();
 
     public ProcessViews() {
         this(Path.of("/proc"));
@@ -31,6 +39,29 @@ public final class ProcessViews {
         return readStat(pid).flatMap(stat -> {
             double uptimeSeconds = systemUptimeSeconds() - (double) stat.startTicks() / CLK_TCK;
             double cpu = uptimeSeconds > 0 ? 100.0 * stat.cpuTicks() / CLK_TCK / uptimeSeconds : 0;
+            return view(stat, cpu, uptimeSeconds);
+        });
+    }
+
+    /**
+     * The process now, CPU over the time since the previous call for this pid, as {@code top} shows it: a page that
+     * refreshes every few seconds gets "CPU lately" without waiting. Calls less than a second apart repeat the last
+     * figure (a few ticks over a few milliseconds say nothing); the first call averages since the process started.
+     */
+    public Optional<ProcessView> readRecent(int pid) {
+        return readStat(pid).flatMap(stat -> {
+            long now = System.nanoTime();
+            double uptimeSeconds = systemUptimeSeconds() - (double) stat.startTicks() / CLK_TCK;
+            Mark previous = marks.get(pid);
+            double cpu;
+            if (previous == null || previous.startTicks() != stat.startTicks()) {
+                cpu = uptimeSeconds > 0 ? 100.0 * stat.cpuTicks() / CLK_TCK / uptimeSeconds : 0;
+            } else if (now - previous.nanos() < MIN_RECENT_NANOS) {
+                return view(stat, previous.cpuPercent(), uptimeSeconds);
+            } else {
+                cpu = 100.0 * (stat.cpuTicks() - previous.cpuTicks()) / CLK_TCK / ((now - previous.nanos()) / 1e9);
+            }
+            marks.put(pid, new Mark(stat.startTicks(), stat.cpuTicks(), now, cpu));
             return view(stat, cpu, uptimeSeconds);
         });
     }

@@ -68,4 +68,26 @@ class ProcStatTest {
         assertFalse(v.state().gone());
         assertTrue(v.rssBytes() > 100_000_000L);
     }
+
+    @Test
+    void recentCpuIsMeasuredSinceTheLastLookLikeTop(@TempDir Path proc) throws Exception {
+        Files.createDirectories(proc.resolve("4242"));
+        Files.writeString(proc.resolve("4242/status"), "Name:\tqemu\nUid:\t1001\t1001\t1001\t1001\n");
+        Files.writeString(proc.resolve("uptime"), "40.00 70.00\n");
+        Files.writeString(proc.resolve("4242/stat"), QEMU + "\n");
+        ProcessViews views = new ProcessViews(proc);
+
+        assertEquals(10.0, views.readRecent(4242).orElseThrow().cpuPercent(), 0.001, "first look: since start");
+        // 1.2 s later it has used 0.6 s more CPU (250+50 ticks -> 310+50): about 50 % over that while.
+        Files.writeString(proc.resolve("4242/stat"), QEMU.replace(" 250 50 ", " 310 50 ") + "\n");
+        Thread.sleep(1200);
+        double recent = views.readRecent(4242).orElseThrow().cpuPercent();
+        assertTrue(recent > 30 && recent < 51, "CPU over the last 1.2 s, not since start: " + recent);
+        assertEquals(recent, views.readRecent(4242).orElseThrow().cpuPercent(), 0.001,
+                "a look right after repeats the figure instead of dividing a few ticks by milliseconds");
+        // The pid now belongs to another process (another start time): averaged since its own start again.
+        Files.writeString(proc.resolve("4242/stat"), QEMU.replace(" 1000 ", " 2000 ").replace(" 250 50 ", " 1000 1000 ")
+                + "\n");
+        assertEquals(100.0, views.readRecent(4242).orElseThrow().cpuPercent(), 0.001);
+    }
 }

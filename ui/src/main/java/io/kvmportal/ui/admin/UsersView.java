@@ -13,6 +13,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.kvmportal.account.AccountService;
+import io.kvmportal.account.UserRemoval;
 import io.kvmportal.account.UserView;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.quota.QuotaService;
@@ -42,9 +43,11 @@ public class UsersView extends VerticalLayout {
     private final AccountService accounts;
     private final QuotaService quotas;
     private final SignedInUser signedIn;
+    private final UserRemoval removal;
 
-    public UsersView(AccountService accounts, QuotaService quotas, SignedInUser signedIn) {
+    public UsersView(AccountService accounts, QuotaService quotas, SignedInUser signedIn, UserRemoval removal) {
         this.accounts = accounts;
+        this.removal = removal;
         this.quotas = quotas;
         this.signedIn = signedIn;
         defaults.setId("quota-defaults");
@@ -72,7 +75,7 @@ public class UsersView extends VerticalLayout {
         grid.addColumn(user -> "kvmp-" + user.login()).setHeader("Linux account").setAutoWidth(true);
         grid.addColumn(this::usage).setHeader("Guests (running)").setAutoWidth(true)
                 .setTooltipGenerator(user -> "in use of the quota; 'default' when the user has the default quota");
-        grid.addComponentColumn(UsersView::status).setHeader("Status").setAutoWidth(true);
+        grid.addComponentColumn(this::status).setHeader("Status").setAutoWidth(true);
         grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
     }
 
@@ -82,16 +85,31 @@ public class UsersView extends VerticalLayout {
                 + " (" + quota.limits().runningGuests() + ")" + (quota.custom() ? "" : "*");
     }
 
-    private static Component status(UserView user) {
+    /** A disabled user's running guests keep running: the admin should see that, not assume otherwise. */
+    private Component status(UserView user) {
         Span badge = new Span(user.enabled() ? "Enabled" : "Disabled");
         badge.getElement().getThemeList().add(user.enabled() ? "badge success" : "badge error");
-        return badge;
+        if (user.enabled()) {
+            return badge;
+        }
+        int running = quotas.view(signedIn.actor(), user.id()).usage().runningGuests();
+        if (running == 0) {
+            return badge;
+        }
+        Span note = new Span(running + " guest(s) still running");
+        note.addClassName("label");
+        note.getElement().setAttribute("title", "Disabling stops nobody's guests; the user cannot act on them."
+                + " Delete the user with their guests to stop them.");
+        HorizontalLayout status = new HorizontalLayout(badge, note);
+        status.setSpacing(true);
+        status.setAlignItems(Alignment.CENTER);
+        return status;
     }
 
     private Component actions(UserView user) {
         Button toggle = small(user.enabled() ? "Disable" : "Enable",
                 () -> act(() -> accounts.setEnabled(signedIn.actor(), user.id(), !user.enabled()),
-                        (user.enabled() ? "Disabled " : "Enabled ") + user.login() + "."));
+                        user.enabled() ? disabledMessage(user) : "Enabled " + user.login() + "."));
         Button password = small("Password", () -> new PasswordResetDialog(user,
                 value -> accounts.resetPassword(signedIn.actor(), user.id(), value)).open());
         Button quota = small("Quota", () -> new QuotaDialog(quotas, signedIn.actor(), user.id(), user.login()).open());
@@ -103,14 +121,27 @@ public class UsersView extends VerticalLayout {
         return actions;
     }
 
+    private String disabledMessage(UserView user) {
+        int running = quotas.view(signedIn.actor(), user.id()).usage().runningGuests();
+        return "Disabled " + user.login() + "." + (running == 0 ? ""
+                : " Their " + running + " running guest(s) keep running; they can no longer act on them.");
+    }
+
+    /** A user who still has guests can be deleted with them, in one go, after saying exactly what goes. */
     private void confirmDelete(UserView user) {
-        ConfirmDialog confirm = new ConfirmDialog("Delete " + user.login() + "?",
-                "The account is removed and can no longer sign in. A user who still has guests cannot be deleted:"
-                        + " their guests go first. This cannot be undone.", "Delete",
+        QuotaView quota = quotas.view(signedIn.actor(), user.id());
+        int guests = quota.usage().guests();
+        String text = guests == 0
+                ? "The account is removed and can no longer sign in. This cannot be undone."
+                : user.login() + " has " + guests + " guest(s), " + quota.usage().runningGuests() + " of them running."
+                + " Deleting the account forces their guests off and deletes them with their disks."
+                + " This cannot be undone.";
+        String confirmText = guests == 0 ? "Delete" : "Delete user and " + guests + " guest(s)";
+        ConfirmDialog confirm = new ConfirmDialog("Delete " + user.login() + "?", text, confirmText,
                 yes -> act(() -> {
-                    accounts.delete(signedIn.actor(), user.id());
+                    removal.delete(signedIn.actor(), user.id(), guests > 0);
                     return user;
-                }, "Deleted " + user.login() + "."));
+                }, "Deleted " + user.login() + (guests == 0 ? "." : " and their " + guests + " guest(s).")));
         confirm.setConfirmButtonTheme("error primary");
         confirm.setCancelable(true);
         confirm.open();

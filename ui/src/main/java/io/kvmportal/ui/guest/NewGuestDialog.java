@@ -11,6 +11,7 @@ import io.kvmportal.api.PortalException;
 import io.kvmportal.guest.GuestView;
 import io.kvmportal.guest.NewGuest;
 import io.kvmportal.image.Image;
+import io.kvmportal.image.ImageKind;
 import io.kvmportal.ui.Notifications;
 import java.util.List;
 import java.util.function.Function;
@@ -33,8 +34,9 @@ class NewGuestDialog extends Dialog {
         image.setId("new-guest-image");
         image.setLabel("Image");
         image.setItems(images);
-        image.setItemLabelGenerator(Image::name);
+        image.setItemLabelGenerator(image -> image.name() + (image.kind() == ImageKind.ISO ? " (installer ISO)" : ""));
         image.setEmptySelectionAllowed(false);
+        image.addValueChangeListener(change -> describe(change.getValue()));
         if (!images.isEmpty()) {
             image.setValue(images.get(0));
         } else {
@@ -47,6 +49,25 @@ class NewGuestDialog extends Dialog {
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("30em", 2));
         add(form);
         getFooter().add(new Button("Cancel", cancel -> close()), create);
+    }
+
+    /** Says what the chosen image gives, and raises memory and disk to its minimum (never lowers a user's value). */
+    private void describe(Image chosen) {
+        if (chosen == null) {
+            return;
+        }
+        String what = chosen.kind() == ImageKind.ISO
+                ? "Boots the installer from a CD drive; the guest gets an empty disk of the size below."
+                : "The disk is a copy-on-write layer over the image: only changes take space.";
+        image.setHelperText(chosen.os() + ". " + what);
+        memory.setHelperText("at least " + chosen.minMemoryMib() + " MiB for this image");
+        disk.setHelperText("at least " + chosen.minDiskGib() + " GiB for this image");
+        if (value(memory) < chosen.minMemoryMib()) {
+            memory.setValue(chosen.minMemoryMib());
+        }
+        if (value(disk) < chosen.minDiskGib()) {
+            disk.setValue(chosen.minDiskGib());
+        }
     }
 
     private void submit(Function<NewGuest, GuestView> creator) {

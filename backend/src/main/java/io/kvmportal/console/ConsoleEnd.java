@@ -12,6 +12,8 @@ public enum ConsoleEnd {
     GUEST_STOPPED(4001),
     ENDED_BY_ADMIN(4002),
     ACCOUNT_DISABLED(4003),
+    /** The owner revoked the view-only link, or its time ran out. */
+    LINK_ENDED(4004),
     /** The relay failed (the guest's socket or the WebSocket broke). */
     BROKEN(1011);
 

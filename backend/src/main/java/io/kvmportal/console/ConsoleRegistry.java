@@ -20,11 +20,16 @@ class ConsoleRegistry {
 
     /** Adds a console unless its user already has {@code maxPerUser} open; checked and added as one step. */
     synchronized LiveConsole add(Actor user, Guest guest, ConsoleLink link, Instant now, int maxPerUser) {
+        return add(user, guest, link, now, maxPerUser, null);
+    }
+
+    synchronized LiveConsole add(Actor user, Guest guest, ConsoleLink link, Instant now, int maxPerUser,
+                                 Long shareId) {
         int theirs = countOf(user.id());
         if (theirs >= maxPerUser) {
             throw ConsoleException.tooMany(theirs);
         }
-        LiveConsole console = new LiveConsole(ids.incrementAndGet(), user, guest, now, link);
+        LiveConsole console = new LiveConsole(ids.incrementAndGet(), user, guest, now, link, shareId);
         open.put(console.id(), console);
         return console;
     }

@@ -37,9 +37,11 @@ public class ConsoleService {
     private final ConsoleConfiguration configuration;
     private final AuditLog audit;
     private final Clock clock;
+    private final ConsoleShares shares;
 
     ConsoleService(GuestRegistry guests, ConsoleTokens tokens, ConsoleRegistry consoles, GuestScreens screens,
-                   ConsoleConfiguration configuration, AuditLog audit, Clock clock) {
+                   ConsoleConfiguration configuration, AuditLog audit, Clock clock, ConsoleShares shares) {
+        this.shares = shares;
         this.guests = guests;
         this.tokens = tokens;
         this.consoles = consoles;
@@ -72,13 +74,19 @@ public class ConsoleService {
             if (!request.fromPortalPage()) {
                 throw ConsoleException.crossSite();
             }
-            TokenVerdict verdict = tokens.consume(request.token(), actor.id(), request.guestId());
-            if (verdict != TokenVerdict.VALID) {
-                throw ConsoleException.token(verdict);
+            ConsoleTokens.Consumed ticket = tokens.consumeTicket(request.token(), actor.id(), request.guestId());
+            if (ticket.verdict() != TokenVerdict.VALID) {
+                throw ConsoleException.token(ticket.verdict());
             }
-            Guest guest = guests.get(actor, request.guestId());
+            // A viewer through a link watches the owner's guest: read it, and reach its screen, as the owner's.
+            Actor owner = actor;
+            if (ticket.shareId() != null) {
+                ConsoleShareRepository.Share share = shares.requireUsable(ticket.shareId());
+                owner = new Actor(share.ownerId(), share.ownerLogin(), false);
+            }
+            Guest guest = guests.get(owner, request.guestId());
             requireLive(guest);
-            OpenConsole opened = connect(actor, guest, link);
+            OpenConsole opened = connect(actor, owner.login(), guest, link, ticket.shareId());
             audit.success(actor.id(), actor.login(), AuditAction.CONSOLE_OPENED, target(guest));
             LOG.info("Console {} opened by {} on guest {} ({})", opened.console().id(), actor.login(), guest.name(),
                     guest.uuid());
@@ -121,20 +129,20 @@ public class ConsoleService {
         return SCREEN_PATH.replace("{guestId}", Long.toString(guestId));
     }
 
-    private OpenConsole connect(Actor actor, Guest guest, ConsoleLink link) {
+    private OpenConsole connect(Actor actor, String ownerLogin, Guest guest, ConsoleLink link, Long shareId) {
         if (consoles.countOf(actor.id()) >= configuration.getMaxPerUser()) {
             throw ConsoleException.tooMany(consoles.countOf(actor.id()));
         }
         SocketChannel screen;
         try {
-            screen = screens.connect(UUID.fromString(guest.uuid()), actor.login());
+            screen = screens.connect(UUID.fromString(guest.uuid()), ownerLogin);
         } catch (RuntimeException e) {
             LOG.warn("Cannot reach the screen of guest {} ({}): {}", guest.name(), guest.uuid(), e.getMessage());
             throw ConsoleException.unreachable(guest.name(), String.valueOf(e.getMessage()));
         }
         try {
-            return new OpenConsole(consoles.add(actor, guest, link, clock.instant(), configuration.getMaxPerUser()),
-                    screen);
+            return new OpenConsole(consoles.add(actor, guest, link, clock.instant(), configuration.getMaxPerUser(),
+                    shareId), screen);
         } catch (RuntimeException e) {
             closeQuietly(screen);
             throw e;

@@ -14,18 +14,23 @@ class ConsoleTokenRepository {
         this.sql = sql;
     }
 
-    record Issued(long id, long userId, long guestId, Instant expiresAt, boolean used) {
+    /** {@code shareId}: the view-only link the ticket was issued through, or null for the owner's own. */
+    record Issued(long id, long userId, long guestId, Instant expiresAt, boolean used, Long shareId) {
     }
 
-    void insert(String tokenHash, long userId, long guestId, Instant createdAt, Instant expiresAt) {
-        sql.insert("INSERT INTO console_token (token_hash, user_id, guest_id, created_at, expires_at)"
-                + " VALUES (?, ?, ?, ?, ?)", tokenHash, userId, guestId, createdAt, expiresAt);
+    void insert(String tokenHash, long userId, long guestId, Long shareId, Instant createdAt, Instant expiresAt) {
+        sql.insert("INSERT INTO console_token (token_hash, user_id, guest_id, share_id, created_at, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", tokenHash, userId, guestId, shareId, createdAt, expiresAt);
     }
 
     Optional<Issued> find(String tokenHash) {
-        return sql.one("SELECT id, user_id, guest_id, expires_at, used_at FROM console_token WHERE token_hash = ?",
-                row -> new Issued(row.getLong("id"), row.getLong("user_id"), row.getLong("guest_id"),
-                        Sql.instant(row, "expires_at"), Sql.instant(row, "used_at") != null), tokenHash);
+        return sql.one("SELECT id, user_id, guest_id, share_id, expires_at, used_at FROM console_token"
+                        + " WHERE token_hash = ?", row -> {
+                    long share = row.getLong("share_id");
+                    Long shareId = row.wasNull() ? null : share;
+                    return new Issued(row.getLong("id"), row.getLong("user_id"), row.getLong("guest_id"),
+                            Sql.instant(row, "expires_at"), Sql.instant(row, "used_at") != null, shareId);
+                }, tokenHash);
     }
 
     /** Marks the token used; false if another connection did so first (the row lock decides the race). */

@@ -36,11 +36,17 @@ class ConsoleTokens {
     /** A new token for {@code userId} to open the console of {@code guestId}, and when it expires. */
     @Transactional
     public Issued issue(long userId, long guestId) {
+        return issue(userId, guestId, null);
+    }
+
+    /** A token through the view-only link {@code shareId} (null: the owner's own console). */
+    @Transactional
+    public Issued issue(long userId, long guestId, Long shareId) {
         Instant now = clock.instant();
         tokens.deleteExpiredBefore(now.minus(KEPT_AFTER_EXPIRY));
         String token = SecretTokens.generate(random, PREFIX);
         Instant expiresAt = now.plus(configuration.getTokenLifetime());
-        tokens.insert(SecretTokens.hash(token), userId, guestId, now, expiresAt);
+        tokens.insert(SecretTokens.hash(token), userId, guestId, shareId, now, expiresAt);
         return new Issued(token, expiresAt);
     }
 
@@ -53,24 +59,38 @@ class ConsoleTokens {
      */
     @Transactional
     public TokenVerdict consume(String token, long userId, long guestId) {
+        return consumeTicket(token, userId, guestId).verdict();
+    }
+
+    /** What presenting a token decided, and the view-only link it was issued through (null: the owner's own). */
+    public record Consumed(TokenVerdict verdict, Long shareId) {
+        static Consumed refused(TokenVerdict verdict) {
+            return new Consumed(verdict, null);
+        }
+    }
+
+    /** {@link #consume}, also telling whether the connection is a view-only link's. */
+    @Transactional
+    public Consumed consumeTicket(String token, long userId, long guestId) {
         if (token == null || !token.startsWith(PREFIX) || token.length() > MAX_LENGTH) {
-            return TokenVerdict.UNKNOWN;
+            return Consumed.refused(TokenVerdict.UNKNOWN);
         }
         Optional<ConsoleTokenRepository.Issued> found = tokens.find(SecretTokens.hash(token));
         if (found.isEmpty()) {
-            return TokenVerdict.UNKNOWN;
+            return Consumed.refused(TokenVerdict.UNKNOWN);
         }
         ConsoleTokenRepository.Issued issued = found.get();
         Instant now = clock.instant();
         if (issued.used() || !tokens.markUsed(issued.id(), now)) {
-            return TokenVerdict.USED;
+            return Consumed.refused(TokenVerdict.USED);
         }
         if (!now.isBefore(issued.expiresAt())) {
-            return TokenVerdict.EXPIRED;
+            return Consumed.refused(TokenVerdict.EXPIRED);
         }
         if (issued.userId() != userId) {
-            return TokenVerdict.OTHER_USER;
+            return Consumed.refused(TokenVerdict.OTHER_USER);
         }
-        return issued.guestId() == guestId ? TokenVerdict.VALID : TokenVerdict.OTHER_GUEST;
+        return issued.guestId() == guestId ? new Consumed(TokenVerdict.VALID, issued.shareId())
+                : Consumed.refused(TokenVerdict.OTHER_GUEST);
     }
 }

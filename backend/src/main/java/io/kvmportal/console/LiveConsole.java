@@ -12,11 +12,14 @@ public final class LiveConsole {
     private final Guest guest;
     private final Instant since;
     private final ConsoleLink link;
+    /** The view-only link this console was opened through; null for the owner's own console. */
+    private final Long shareId;
     private final AtomicLong toGuest = new AtomicLong();
     private final AtomicLong toBrowser = new AtomicLong();
 
-    LiveConsole(long id, Actor user, Guest guest, Instant since, ConsoleLink link) {
+    LiveConsole(long id, Actor user, Guest guest, Instant since, ConsoleLink link, Long shareId) {
         this.id = id;
+        this.shareId = shareId;
         this.user = user;
         this.guest = guest;
         this.since = since;
@@ -25,6 +28,15 @@ public final class LiveConsole {
 
     public long id() {
         return id;
+    }
+
+    /** A viewer's console, through a view-only link: the relay passes none of its input to the guest. */
+    public boolean viewOnly() {
+        return shareId != null;
+    }
+
+    Long shareId() {
+        return shareId;
     }
 
     public void countToGuest(int bytes) {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class ConsoleJourneyTest {
     private static final String LOGIN = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private static final String PASSWORD = "console-journey-password";
+    private static final String VIEWER = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private static final Pattern FIRST_ID = Pattern.compile("\"id\":(\\d+)");
     private static Journey journey;
     private static PortalProcess portal;
@@ -41,6 +42,8 @@ class ConsoleJourneyTest {
         portal = journey.portal;
         admin = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
         portal.api("POST", "/api/v1/admin/users", admin, "{\"login\":\"" + LOGIN + "\",\"password\":\"" + PASSWORD
+                + "\"}", 201);
+        portal.api("POST", "/api/v1/admin/users", admin, "{\"login\":\"" + VIEWER + "\",\"password\":\"" + PASSWORD
                 + "\"}", 201);
         portal.awaitImages(admin, Duration.ofMinutes(5));
     }
@@ -64,6 +67,7 @@ class ConsoleJourneyTest {
         awaitSerial(user, guest, "PORTAL-TEST-GUEST READY", Duration.ofMinutes(2));
 
         Page page = journey.signedIn(LOGIN, PASSWORD, "/guests/" + guest);
+        page.onPageError(error -> System.out.println("browser error: " + error));
         page.locator("#console-connect").click();
         Locator status = page.locator("#console-status");
         assertThat(status).containsText("Connected", new LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
@@ -75,19 +79,59 @@ class ConsoleJourneyTest {
 
         String marker = "MARK-" + UUID.randomUUID().toString().substring(0, 8);
         canvas.click();
-        page.keyboard().type("echo " + marker + " > /dev/ttyS0");
+        typeAsAPerson(page, "echo " + marker + " > /dev/ttyS0");
         page.keyboard().press("Enter");
-        awaitSerial(user, guest, marker, Duration.ofSeconds(60));
-        page.waitForTimeout(1000);
+        page.waitForTimeout(2000);
         Journey.screenshot(page, "21-console-typed");
+        awaitSerial(user, guest, marker, Duration.ofSeconds(60));
+
+        // A view-only link: another user sees the screen, and their keys never reach the guest.
+        String link = portal.api("POST", "/api/v1/guests/" + guest + "/console/links", user, "{\"minutes\":15}", 201);
+        Matcher path = Pattern.compile("\"path\":\"([^\"]+)\"").matcher(link);
+        assertTrue(path.find(), link);
+        Page viewer = journey.signedIn(VIEWER, PASSWORD, path.group(1));
+        Locator viewerStatus = viewer.locator("#console-status");
+        assertThat(viewerStatus).containsText("view only", new LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
+        Locator viewerCanvas = viewer.locator("#console-screen canvas");
+        viewer.waitForTimeout(1500);
+        assertTrue(litPixels(viewerCanvas.screenshot()) > 500, "the viewer sees the guest's screen");
+        String ignored = "VIEWER-" + UUID.randomUUID().toString().substring(0, 8);
+        viewerCanvas.click();
+        typeAsAPerson(viewer, "echo " + ignored + " > /dev/ttyS0");
+        viewer.keyboard().press("Enter");
+        Journey.screenshot(viewer, "22-console-view-only");
+        viewer.waitForTimeout(5000);
+        String serial = portal.api("GET", "/api/v1/guests/" + guest + "/serial", user, null, 200);
+        assertTrue(!serial.contains(ignored), "the viewer's keys reached the guest: " + serial);
+        long linkId = firstId(link);
+        portal.api("DELETE", "/api/v1/guests/" + guest + "/console/links/" + linkId, user, null, 204);
+        assertThat(viewerStatus).containsText("The owner revoked this link",
+                new LocatorAssertions.ContainsTextOptions().setTimeout(5_000));
+        viewer.context().close();
 
         long userId = firstId(portal.api("GET", "/api/v1/admin/users", admin, null, 200)
                 .replaceAll("(?s).*?(\\{[^{}]*\"login\":\"" + LOGIN + "\"[^{}]*}).*", "$1"));
         portal.api("PATCH", "/api/v1/admin/users/" + userId, admin, "{\"enabled\":false}", 200);
         assertThat(status).containsText("Your account was disabled",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(5_000));
-        Journey.screenshot(page, "22-console-closed-by-disable");
+        Journey.screenshot(page, "23-console-closed-by-disable");
         page.context().close();
+    }
+
+    /**
+     * Types as a person does, holding Shift for capitals and '>'. noVNC sends QEMU the keys' scan codes (what a
+     * keyboard sends), and Playwright's type() alone presses no Shift: "M" would arrive as "m", ">" as ".".
+     */
+    private static void typeAsAPerson(Page page, String text) {
+        for (char c : text.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                page.keyboard().press("Shift+Key" + c);
+            } else if (c == '>') {
+                page.keyboard().press("Shift+Period");
+            } else {
+                page.keyboard().type(String.valueOf(c));
+            }
+        }
     }
 
     /** Pixels brighter than the black background, in a PNG of the canvas. */

@@ -23,7 +23,7 @@ final class ConsoleScript {
               socket.addEventListener('close', event => {
                 if (quiet) { return; }
                 const known = {
-                  1000: connected ? 'Disconnected.' : 'The guest\'s screen closed the connection.',
+                  1000: connected ? 'Disconnected.' : "The guest's screen closed the connection.",
                   1001: 'The portal is restarting; reconnect in a moment.',
                   1006: 'The connection to the portal was lost.',
                   4001: 'The guest stopped.',

@@ -30,6 +30,7 @@ import io.kvmportal.api.PortalException;
 import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestAction;
 import io.kvmportal.console.ConsoleService;
+import io.kvmportal.console.ConsoleShares;
 import io.kvmportal.guest.GuestChangeFeed;
 import io.kvmportal.guest.GuestService;
 import io.kvmportal.guest.GuestState;
@@ -88,11 +89,14 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
     private long screenTakenAt;
 
     private final ConsoleService consoles;
+    private final ConsoleShares shares;
+    final Button share = new Button("Share view-only…", VaadinIcon.EYE.create());
 
     public GuestPage(GuestService guests, GuestChangeFeed changes, LiveUpdates updates, SignedInUser signedIn,
-                     ConsoleService consoles) {
+                     ConsoleService consoles, ConsoleShares shares) {
         this.guests = guests;
         this.consoles = consoles;
+        this.shares = shares;
         this.changes = changes;
         this.updates = updates;
         this.actor = signedIn.actor();
@@ -159,7 +163,12 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
         consoleNote.setId("console-note");
         consoleNote.addClassName("label");
         consoleCard.addClassName("wide");
-        consoleCard.add(console, consoleNote);
+        share.setId("console-share");
+        share.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        share.addClickListener(click -> getUI().ifPresent(ui -> ui.getPage().fetchCurrentURL(url ->
+                new ShareConsoleDialog(shares, actor, id, shown.guest().name(),
+                        url.getProtocol() + "://" + url.getAuthority()).open())));
+        consoleCard.add(console, consoleNote, share);
         add(back, header, actionBar, busy, error, cards, consoleCard, screenCard, serialCard);
         show(view);
         long guestId = view.guest().id();

@@ -57,6 +57,9 @@ public class ConsoleEndpoint extends Endpoint {
         try {
             OpenConsole open = consoles.open(request, (why, words) -> relay.end(why.closeCode(), words));
             LiveConsole console = open.console();
+            if (console.viewOnly()) {
+                relay.viewOnly();
+            }
             relay.start(open.screen(), new SocketRelay.Traffic() {
                 @Override
                 public void toSocket(int bytes) {

@@ -4,6 +4,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import io.kvmportal.console.ViewOnlyRfb;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
@@ -37,6 +38,8 @@ public final class SocketRelay {
     private volatile Traffic traffic;
     private Runnable onEnd = () -> { };
     private boolean ended;
+    /** Set for a view-only console before relaying starts: the viewer's side, with all input taken out. */
+    private volatile ViewOnlyRfb viewOnly;
 
     /** Where the relay counts what it carried. */
     public interface Traffic {
@@ -67,6 +70,11 @@ public final class SocketRelay {
         pump.start();
     }
 
+    /** Relays the browser's side through {@link ViewOnlyRfb}: it sees the screen and cannot touch the guest. */
+    public void viewOnly() {
+        this.viewOnly = new ViewOnlyRfb();
+    }
+
     /** Ends the relay from outside (guest stopped, access revoked, admin): the page gets the code and words. */
     public void end(int closeCode, String words) {
         finish(closeCode, words);
@@ -77,7 +85,14 @@ public final class SocketRelay {
         finish(CloseReason.CloseCodes.NORMAL_CLOSURE.getCode(), "");
     }
 
-    private void toSocket(ByteBuffer part) {
+    private void toSocket(ByteBuffer fromBrowser) {
+        ByteBuffer part;
+        try {
+            part = viewOnly == null ? fromBrowser : viewOnly.filter(fromBrowser);
+        } catch (ViewOnlyRfb.RefusedMessage refused) {
+            finish(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "View only: " + refused.getMessage());
+            return;
+        }
         int bytes = part.remaining();
         try {
             while (part.hasRemaining()) {

@@ -7,6 +7,7 @@ import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.persistence.DataAccessException;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
@@ -25,12 +26,15 @@ public class AccountService {
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final Clock clock;
+    private final ApplicationEventPublisher<AccessRevoked> revocations;
 
-    public AccountService(UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock) {
+    public AccountService(UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock,
+                          ApplicationEventPublisher<AccessRevoked> revocations) {
         this.users = users;
         this.hasher = hasher;
         this.audit = audit;
         this.clock = clock;
+        this.revocations = revocations;
     }
 
     @ReadOnly
@@ -132,6 +136,9 @@ public class AccountService {
                 refuseIfLastAdmin(user, "disable");
             }
             users.updateEnabled(userId, enabled, clock.instant());
+            if (!enabled) {
+                revocations.publishEvent(new AccessRevoked(userId, user.login(), false));
+            }
             return users.findById(userId).orElseThrow().view();
         });
     }
@@ -160,6 +167,7 @@ public class AccountService {
                         + " guest(s); delete them first.");
             }
             users.delete(userId);
+            revocations.publishEvent(new AccessRevoked(userId, user.login(), true));
         });
     }
 

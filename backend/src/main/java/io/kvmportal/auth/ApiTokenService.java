@@ -10,19 +10,14 @@ import io.kvmportal.audit.AuditTarget;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Personal API tokens: 256 random bits, shown once, stored as SHA-256 (a token is a random key, not a
- * password, so a slow hash buys nothing), revocable, and expiring. A token works only while its owner is enabled.
+ * Personal API tokens ({@link SecretTokens}): shown once, stored as SHA-256, revocable, and expiring. A token
+ * works only while its owner is enabled.
  */
 @Singleton
 public class ApiTokenService {
@@ -49,12 +44,10 @@ public class ApiTokenService {
     @Transactional
     public IssuedToken issue(Credentials credentials) {
         UserView user = signIn.signIn(credentials.login(), credentials.password());
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String token = SecretTokens.generate(random, PREFIX);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(configuration.getTokenLifetime());
-        tokens.insert(user.id(), hash(token), now, expiresAt);
+        tokens.insert(user.id(), SecretTokens.hash(token), now, expiresAt);
         audit.success(user.id(), user.login(), AuditAction.TOKEN_ISSUED, AuditTarget.user(user.id(), user.login()));
         return new IssuedToken(token, "Bearer", expiresAt);
     }
@@ -65,7 +58,7 @@ public class ApiTokenService {
         if (token == null || !token.startsWith(PREFIX) || token.length() > 100) {
             return Optional.empty();
         }
-        return tokens.findLiveOwner(hash(token), clock.instant())
+        return tokens.findLiveOwner(SecretTokens.hash(token), clock.instant())
                 .flatMap(accounts::find)
                 .filter(UserView::enabled);
     }
@@ -73,20 +66,11 @@ public class ApiTokenService {
     /** Revokes a token of the actor's own; answers whether it was live. */
     @Transactional
     public boolean revoke(Actor actor, String token) {
-        boolean revoked = token != null && tokens.revoke(actor.id(), hash(token), clock.instant());
+        boolean revoked = token != null && tokens.revoke(actor.id(), SecretTokens.hash(token), clock.instant());
         if (revoked) {
             audit.success(actor.id(), actor.login(), AuditAction.TOKEN_REVOKED,
                     AuditTarget.user(actor.id(), actor.login()));
         }
         return revoked;
-    }
-
-    static String hash(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JVM has SHA-256", e);
-        }
     }
 }

@@ -76,7 +76,7 @@ public final class ViewOnlyRfb {
             case 3 -> 10;                                                   // FramebufferUpdateRequest
             case 4 -> 8;                                                    // KeyEvent
             case 5 -> 6;                                                    // PointerEvent
-            case 6 -> available < 8 ? -1 : 8 + boundedLength(u32(b, at + 4)); // ClientCutText
+            case 6 -> available < 8 ? -1 : 8 + boundedLength(cutTextLength(b, at + 4)); // ClientCutText
             case 150 -> 10;                                                 // EnableContinuousUpdates
             case 248 -> available < 9 ? -1 : 9 + (b[at + 8] & 0xFF);        // ClientFence
             case 250 -> 4;                                                  // XVP (power actions)
@@ -103,6 +103,15 @@ public final class ViewOnlyRfb {
             return operation == 2 ? 10 : 4; // audio: set format, or enable/disable
         }
         throw new RefusedMessage("a QEMU client message of subtype " + subtype);
+    }
+
+    /**
+     * ClientCutText's length; negative in the Extended Clipboard extension, where its magnitude is the length of
+     * the extended message (noVNC sends one at once to state its clipboard formats).
+     */
+    private static long cutTextLength(byte[] b, int at) {
+        int length = (int) u32(b, at);
+        return length < 0 ? -(long) length : length;
     }
 
     private static int boundedLength(long length) {

@@ -18,12 +18,15 @@ class ViewOnlyRfbTest {
     private static final byte[] CLIPBOARD = {6, 0, 0, 0, 0, 0, 0, 3, 'l', 's', '\n'};
     private static final byte[] QEMU_KEY = {(byte) 255, 0, 0, 1, 0, 0, 0, 0x61, 0, 0, 0, 0x1E};
     private static final byte[] XVP_REBOOT = {(byte) 250, 0, 1, 3};
+    /** Extended Clipboard: a negative length, here -8, says 8 bytes of extended message follow (noVNC's caps). */
+    private static final byte[] EXTENDED_CLIPBOARD = {6, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xF8,
+        0, 0, 0, 1, 0, 0, 0, 4};
     private static final byte[] FENCE = {(byte) 248, 0, 0, 0, 0, 0, 0, 1, 2, 'a', 'b'};
 
     @Test
     void aViewerSeesTheScreenButItsKeysPointerClipboardAndPowerNeverReachTheGuest() {
         byte[] session = concat(VERSION, new byte[] {1}, new byte[] {0}, SET_PIXEL_FORMAT, SET_ENCODINGS,
-                UPDATE_REQUEST, KEY, POINTER, CLIPBOARD, QEMU_KEY, XVP_REBOOT, FENCE, UPDATE_REQUEST);
+                UPDATE_REQUEST, KEY, POINTER, CLIPBOARD, EXTENDED_CLIPBOARD, QEMU_KEY, XVP_REBOOT, FENCE, UPDATE_REQUEST);
         byte[] expected = concat(VERSION, new byte[] {1}, new byte[] {1}, SET_PIXEL_FORMAT, SET_ENCODINGS,
                 UPDATE_REQUEST, FENCE, UPDATE_REQUEST);
 

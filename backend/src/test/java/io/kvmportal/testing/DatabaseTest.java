@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,12 +28,19 @@ public abstract class DatabaseTest implements TestPropertyProvider {
         return database;
     }
 
+    /** The portal's data directory in this test (portal.data-dir). */
+    protected Path dataDir() {
+        return dataDir;
+    }
+
     /** The database, and a scratch data directory for the host side (images, guests), removed afterwards. */
     @Override
     public Map<String, String> getProperties() {
         database = createDatabase();
         try {
             dataDir = Files.createTempDirectory("kvmptest-data-");
+            // As the portal makes it (Application): guests' accounts pass through to their disks, never list.
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

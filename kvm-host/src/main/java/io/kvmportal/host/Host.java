@@ -7,6 +7,7 @@ import io.kvmportal.host.account.LinuxAccounts;
 import io.kvmportal.host.cgroup.GuestCgroups;
 import io.kvmportal.host.guest.GuestCommandException;
 import io.kvmportal.host.guest.GuestExitListener;
+import io.kvmportal.host.guest.GuestSockets;
 import io.kvmportal.host.guest.GuestSupervisor;
 import io.kvmportal.host.guest.RunState;
 import io.kvmportal.host.image.BaseImage;
@@ -29,6 +30,7 @@ import io.kvmportal.host.qemu.RunAs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -202,6 +204,19 @@ public final class Host implements AutoCloseable {
 
     public byte[] screenshot(UUID guest) {
         return supervisor.screenshot(guest, guestDirectory(guest));
+    }
+
+    /**
+     * A connection to the running guest's screen: its QEMU's VNC server on the unix socket in the guest's
+     * directory, checked to be served by the owner's account (see {@link GuestSockets}). The caller relays it
+     * and closes it. Later, a host agent would hand this over as a file descriptor (SCM_RIGHTS).
+     */
+    public SocketChannel openVnc(UUID guest, String login) {
+        if (!supervisor.runningGuests().contains(guest)) {
+            throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING, "The guest is not running.");
+        }
+        return GuestSockets.connect(guestDirectory(guest).resolve(GuestSpec.VNC_SOCKET),
+                LinuxAccountName.forLogin(login).value());
     }
 
     /**

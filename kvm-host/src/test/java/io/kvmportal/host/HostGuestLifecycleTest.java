@@ -14,6 +14,9 @@ import io.kvmportal.host.qemu.GuestExit;
 import io.kvmportal.host.qemu.Nic;
 import io.kvmportal.host.testing.TestGuestImage;
 import io.kvmportal.host.testing.TestNames;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -83,6 +86,7 @@ class HostGuestLifecycleTest {
                 "QEMU is in its guest's cgroup");
         awaitBanner(disk.path().resolveSibling("serial.log"));
         assertEquals(RunState.RUNNING, host.state(uuid));
+        assertEquals("RFB 003.008\n", vncGreeting(), "the screen is QEMU's VNC server, reached as the account's");
 
         GuestExit exit = host.shutdown(uuid, Duration.ofSeconds(60));
         assertTrue(exit.clean(), exit.toString());
@@ -90,6 +94,16 @@ class HostGuestLifecycleTest {
         host.deleteGuest(uuid, login);
         assertFalse(Files.exists(disk.path().getParent()), "the guest's directory is gone");
         assertTrue(Files.exists(host.imagePath(base)), "the base image stays for other guests");
+    }
+
+    private String vncGreeting() throws Exception {
+        try (SocketChannel vnc = host.openVnc(uuid, login)) {
+            ByteBuffer greeting = ByteBuffer.allocate(12);
+            while (greeting.hasRemaining() && vnc.read(greeting) >= 0) {
+                // QEMU sends its protocol version first
+            }
+            return new String(greeting.array(), StandardCharsets.US_ASCII);
+        }
     }
 
     private Path readable(Path file) throws Exception {

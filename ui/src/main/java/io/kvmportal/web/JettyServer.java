@@ -1,5 +1,6 @@
 package io.kvmportal.web;
 
+import io.kvmportal.web.console.ConsoleEndpoint;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.runtime.ApplicationConfiguration;
@@ -20,6 +21,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ResourceServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
@@ -36,8 +38,10 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  *   <li>every request passes the security headers and the session guard (a disabled user's session ends);</li>
  *   <li>{@code POST /login} is the sign-in form's target; {@code /api/*} is authenticated by session or bearer
  *       token, then served by Micronaut's controllers;</li>
+ *   <li>{@code /novnc/*} is noVNC's modules, static from the jar, for anyone (public library code);</li>
  *   <li>everything else is Vaadin, which also serves the classpath's {@code META-INF/resources};</li>
- *   <li>JSR-356 WebSocket endpoints share the port (Vaadin's push today, consoles later).</li>
+ *   <li>JSR-356 WebSocket endpoints share the port: Vaadin's push, and guests' consoles
+ *       ({@link ConsoleEndpoint}), which check the session and Origin themselves.</li>
  * </ol>
  */
 @Singleton
@@ -82,14 +86,23 @@ public class JettyServer extends AbstractServletServer<Server> {
         api.setAsyncSupported(false);
         web.addServlet(api, "/api/*");
 
+        ServletHolder novnc = new ServletHolder("novnc", ResourceServlet.class);
+        // The whole path names the file: /novnc/core/rfb.js is META-INF/resources/novnc/core/rfb.js.
+        novnc.setInitParameter("pathInfoOnly", "false");
+        novnc.setInitParameter("dirAllowed", "false");
+        novnc.setInitParameter("etags", "true");
+        web.addServlet(novnc, "/novnc/*");
+
         ServletHolder vaadin = new ServletHolder("vaadin", new MicronautVaadinServlet(context));
         vaadin.setInitOrder(1);
         vaadin.setAsyncSupported(true);
         web.addServlet(vaadin, "/*");
         VaadinInitializers.register(web, context);
         // JSR-356 WebSockets on the same port: Vaadin's push (Atmosphere) needs the container; consoles use it.
-        JakartaWebSocketServletContainerInitializer.configure(web, (servletContext, container) ->
-                container.setDefaultMaxBinaryMessageBufferSize(1 << 20));
+        JakartaWebSocketServletContainerInitializer.configure(web, (servletContext, container) -> {
+            container.setDefaultMaxBinaryMessageBufferSize(1 << 20);
+            container.addEndpoint(ConsoleEndpoint.config(context));
+        });
 
         server.setHandler(web);
         server.start();

@@ -8,7 +8,7 @@ import java.util.Locale;
  * Whether a browser request comes from the portal's own pages. Browsers send {@code Origin} with every
  * cross-site POST, PUT, PATCH and DELETE, and scripts cannot forge it; it must name this portal's host.
  */
-final class SameOrigin {
+public final class SameOrigin {
 
     private SameOrigin() {
     }
@@ -16,11 +16,12 @@ final class SameOrigin {
     /** True if the request has no Origin (not a browser's cross-site call) or an Origin of this portal. */
     static boolean allows(HttpServletRequest request) {
         String origin = request.getHeader("Origin");
-        if (origin == null) {
-            return true;
-        }
-        String host = request.getHeader("Host");
-        if (host == null || "null".equals(origin)) {
+        return origin == null || isPortal(origin, request.getHeader("Host"));
+    }
+
+    /** True if {@code origin} names the host (and port) the request was sent to. */
+    public static boolean isPortal(String origin, String host) {
+        if (origin == null || host == null || "null".equals(origin)) {
             return false;
         }
         try {

@@ -21,9 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class GuestApiContract extends DatabaseTest {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    private Path data;
     private final String login = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private final String leaving = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private final String installer = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
@@ -55,20 +52,15 @@ abstract class GuestApiContract extends DatabaseTest {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(super.getProperties());
         properties.put("portal.admin.password", "admin-password-1");
-        data = dataDirectory();
-        properties.put("portal.data-dir", data.toString());
         properties.put("portal.images.demo", "true");
         return properties;
     }
 
     @AfterAll
-    void removeAccountAndFiles() throws IOException {
+    void removeAccount() {
         host.removeAccount(login);
         host.removeAccount(leaving);
         host.removeAccount(installer);
-        try (Stream<Path> files = Files.walk(data)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-        }
     }
 
     @Test
@@ -157,7 +149,7 @@ abstract class GuestApiContract extends DatabaseTest {
         }
         assertTrue(!Files.exists(Path.of("/proc/" + pid)) || Files.readString(Path.of("/proc/" + pid + "/stat"))
                 .contains(") Z "), "QEMU of the deleted user's guest is gone");
-        try (Stream<Path> guestDirs = Files.list(data.resolve("guests"))) {
+        try (Stream<Path> guestDirs = Files.list(dataDir().resolve("guests"))) {
             assertEquals(List.of(), guestDirs.filter(dir -> dir.getFileName().toString().length() == 32)
                     .filter(dir -> isOwnedBy(dir, "kvmp-" + leaving)).toList(), "their guest directories are gone");
         }
@@ -209,7 +201,7 @@ abstract class GuestApiContract extends DatabaseTest {
     private Path guestDirectory(long guestId, PortalClient client, String auth) throws IOException {
         String uuid = (String) guest(body(client.get("/api/v1/guests/" + guestId, "Authorization", auth), 200))
                 .get("uuid");
-        Path dir = data.resolve("guests").resolve(uuid.replace("-", ""));
+        Path dir = dataDir().resolve("guests").resolve(uuid.replace("-", ""));
         assertTrue(Files.isDirectory(dir), dir.toString());
         return dir;
     }
@@ -304,16 +296,5 @@ abstract class GuestApiContract extends DatabaseTest {
     private static String uid(String account) throws IOException {
         return Files.readAllLines(Path.of("/etc/passwd")).stream().filter(line -> line.startsWith(account + ":"))
                 .map(line -> line.split(":")[2]).findFirst().orElseThrow();
-    }
-
-    /** As the portal makes it: guest accounts pass through to their disks (0711). */
-    private static Path dataDirectory() {
-        try {
-            Path dir = Files.createTempDirectory("kvmptest-portal-");
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-            return dir;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

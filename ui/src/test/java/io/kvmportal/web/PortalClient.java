@@ -10,19 +10,19 @@ import java.util.List;
 import java.util.Optional;
 
 /** A plain HTTP client for the running portal: no cookie jar and no redirects, so tests see every step. */
-final class PortalClient {
+public final class PortalClient {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final String base;
 
-    PortalClient(int port) {
+    public PortalClient(int port) {
         this.base = "http://localhost:" + port;
     }
 
-    String origin() {
+    public String origin() {
         return base;
     }
 
-    HttpResponse<String> send(String method, String path, String json, String... headers) {
+    public HttpResponse<String> send(String method, String path, String json, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json));
@@ -40,12 +40,12 @@ final class PortalClient {
         }
     }
 
-    HttpResponse<String> get(String path, String... headers) {
+    public HttpResponse<String> get(String path, String... headers) {
         return send("GET", path, null, headers);
     }
 
     /** Signs in through the sign-in form, as the browser does, and answers the session cookie. */
-    Optional<String> signIn(String login, String password) {
+    public Optional<String> signIn(String login, String password) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Origin", base)
@@ -60,7 +60,7 @@ final class PortalClient {
         }
     }
 
-    static Optional<String> sessionCookie(HttpResponse<?> response) {
+    public static Optional<String> sessionCookie(HttpResponse<?> response) {
         return response.headers().allValues("Set-Cookie").stream()
                 .filter(cookie -> cookie.startsWith(JettyServer.SESSION_COOKIE + "="))
                 .map(cookie -> cookie.substring(0, cookie.indexOf(';')))

@@ -23,6 +23,8 @@ public record GuestSpec(String name, UUID uuid, int vcpus, int memoryMib, Option
     public static final int MAX_VCPUS = 255;
     public static final int MIN_MEMORY_MIB = 64;
     public static final int MAX_MEMORY_MIB = 1024 * 1024;
+    /** QEMU's VNC server, in the run directory; never a TCP port. */
+    public static final String VNC_SOCKET = "vnc.sock";
 
     public GuestSpec {
         List<String> problems = GuestSpecRules.problems(name, uuid, vcpus, memoryMib, disk, boot, accelerator, nic, runDirectory);
@@ -40,7 +42,7 @@ public record GuestSpec(String name, UUID uuid, int vcpus, int memoryMib, Option
     }
 
     public Path vncSocket() {
-        return runDirectory.resolve("vnc.sock");
+        return runDirectory.resolve(VNC_SOCKET);
     }
 
     public Path serialSocket() {

@@ -29,6 +29,8 @@ import io.kvmportal.api.Actor;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestAction;
+import io.kvmportal.console.ConsoleService;
+import io.kvmportal.console.ConsoleShares;
 import io.kvmportal.guest.GuestChangeFeed;
 import io.kvmportal.guest.GuestService;
 import io.kvmportal.guest.GuestState;
@@ -80,11 +82,21 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
     private final Div process = card("QEMU process (as top shows it)");
     private final Div screenCard = card("Screen");
     private final Div serialCard = card("Serial console (read-only)");
+    private final Div consoleCard = card("Console");
+    private final Span consoleNote = new Span();
+    private GuestConsole console;
     private GuestView shown;
     private long screenTakenAt;
 
-    public GuestPage(GuestService guests, GuestChangeFeed changes, LiveUpdates updates, SignedInUser signedIn) {
+    private final ConsoleService consoles;
+    private final ConsoleShares shares;
+    final Button share = new Button("Share view-only…", VaadinIcon.EYE.create());
+
+    public GuestPage(GuestService guests, GuestChangeFeed changes, LiveUpdates updates, SignedInUser signedIn,
+                     ConsoleService consoles, ConsoleShares shares) {
         this.guests = guests;
+        this.consoles = consoles;
+        this.shares = shares;
         this.changes = changes;
         this.updates = updates;
         this.actor = signedIn.actor();
@@ -146,7 +158,18 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
         serial.addClassName("guest-serial");
         serialCard.addClassName("wide");
         serialCard.add(serial);
-        add(back, header, actionBar, busy, error, cards, screenCard, serialCard);
+        long id = view.guest().id();
+        console = new GuestConsole(() -> consoles.issue(actor, id), false);
+        consoleNote.setId("console-note");
+        consoleNote.addClassName("label");
+        consoleCard.addClassName("wide");
+        share.setId("console-share");
+        share.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        share.addClickListener(click -> getUI().ifPresent(ui -> ui.getPage().fetchCurrentURL(url ->
+                new ShareConsoleDialog(shares, actor, id, shown.guest().name(),
+                        url.getProtocol() + "://" + url.getAuthority()).open())));
+        consoleCard.add(console, consoleNote, share);
+        add(back, header, actionBar, busy, error, cards, consoleCard, screenCard, serialCard);
         show(view);
         long guestId = view.guest().id();
         updates.whileAttached(this, FIGURES_EVERY, this::refresh, onPage -> changes.subscribe(changed -> {
@@ -179,6 +202,7 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
             busy.setVisible(guest.state() == GuestState.CREATING || guest.state() == GuestState.STARTING
                     || guest.state() == GuestState.STOPPING || guest.state() == GuestState.DELETING);
             showActions(view);
+            showConsole(guest);
             error.setText(guest.lastError() == null ? "" : guest.lastError());
             error.setVisible(guest.lastError() != null);
             showDetails(view);
@@ -186,6 +210,15 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
         showProcess(view);
         showScreen(guest);
         showSerial(guest);
+    }
+
+    private void showConsole(Guest guest) {
+        boolean live = guest.state() == GuestState.RUNNING || guest.state() == GuestState.PAUSED;
+        console.connect.setEnabled(live);
+        consoleNote.setText(live ? "" : "The console opens while the guest runs.");
+        if (guest.state() == GuestState.RUNNING) {
+            console.guestRunsAgain();
+        }
     }
 
     /** Appends what the guest wrote to its serial port since the last look (all of it after a restart). */

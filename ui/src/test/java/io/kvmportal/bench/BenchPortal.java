@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * The portal for {@link ConsoleProxyBenchmark}, in a JVM of its own (as websockify is a process of its own): the
  * real web shell and console endpoint, on an in-memory H2 database, with every guest's screen replaced by the
- * benchmark's TCP source (args[0] is its port). It prints {@code BENCH ready <port> <guestId>}, then answers
+ * benchmark's TCP source (args[0] is its port), and beside it a {@link PlainRelay} to the same source. It prints
+ * {@code BENCH ready <port> <guestId> <plain relay port>}, then answers
  * {@code memory} on stdin with its heap, direct buffers, threads and RSS after a full GC.
  */
 public final class BenchPortal {
@@ -46,7 +47,8 @@ public final class BenchPortal {
                 "portal.console.token-lifetime", "120s",
                 "kvmptest.fake-screens", "true",
                 "micronaut.server.port", "-1")).start()) {
-            context.getBean(FakeScreens.class).connectTo(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])));
+            InetSocketAddress source = new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]));
+            context.getBean(FakeScreens.class).connectTo(source);
             EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
             AccountService accounts = context.getBean(AccountService.class);
             UserView admin = accounts.checkPassword("admin", ADMIN_PASSWORD).orElseThrow();
@@ -54,8 +56,10 @@ public final class BenchPortal {
             GuestRegistry guests = context.getBean(GuestRegistry.class);
             long guest = guests.reserveNew(user.actor(), new NewGuest("bench", null, 1, 128, 1)).id();
             guests.advance(guest, GuestState.CREATING, GuestState.RUNNING, null);
-            System.out.println("BENCH ready " + server.getPort() + " " + guest);
-            answerCommands();
+            try (PlainRelay plain = new PlainRelay(source)) {
+                System.out.println("BENCH ready " + server.getPort() + " " + guest + " " + plain.port());
+                answerCommands();
+            }
         } finally {
             try (var files = Files.walk(data)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());

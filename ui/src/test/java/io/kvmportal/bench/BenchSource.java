@@ -8,7 +8,7 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The one TCP byte source that every path of the benchmark relays: each connection's first byte says what it
- * wants: {@code 'S'} and an 8-byte count streams that many bytes and closes, {@code 'E'} echoes until the client
+ * wants: {@code 'S'} and an 8-byte count streams that many bytes, {@code 'E'} echoes; both until the client
  * closes. Anything else (or nothing) holds the connection open, as an idle screen does.
  */
 final class BenchSource implements AutoCloseable {
@@ -73,6 +73,8 @@ final class BenchSource implements AutoCloseable {
                 left -= client.write(block);
             }
         }
+        // The client closes when it has it all: a relay that sees the source close may drop what it still holds.
+        client.read(ByteBuffer.allocate(1));
     }
 
     private static void echo(SocketChannel client) throws IOException {

@@ -87,7 +87,14 @@ public class ConsoleService {
             Guest guest = guests.get(owner, request.guestId());
             requireLive(guest);
             OpenConsole opened = connect(actor, owner.login(), guest, link, ticket.shareId());
-            audit.success(actor.id(), actor.login(), AuditAction.CONSOLE_OPENED, target(guest));
+            try {
+                audit.success(actor.id(), actor.login(), AuditAction.CONSOLE_OPENED, target(guest));
+            } catch (RuntimeException notRecorded) {
+                // A console that is not in the audit log does not open.
+                consoles.remove(opened.console());
+                closeQuietly(opened.screen());
+                throw notRecorded;
+            }
             LOG.info("Console {} opened by {} on guest {} ({})", opened.console().id(), actor.login(), guest.name(),
                     guest.uuid());
             return opened;

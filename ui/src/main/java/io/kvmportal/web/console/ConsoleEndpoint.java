@@ -14,16 +14,20 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A guest's screen as a binary WebSocket at {@link ConsoleService#SCREEN_PATH}{@code ?token=...}, for noVNC. The
  * console service checks the handshake and connects to the guest's VNC socket; {@link SocketRelay} carries the
  * bytes. A refusal closes the WebSocket at once with code 4000 + the HTTP status the API would give (4401 not
  * signed in, 4403 token or Origin refused, 4404 no such guest, 4409 guest not running, 4429 too many consoles,
- * 4502 screen unreachable) and the reason in words, which the page shows.
+ * 4502 screen unreachable) and the reason in words, which the page shows; a failure of the portal itself closes it
+ * with 1011.
  */
 @Prototype
 public class ConsoleEndpoint extends Endpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleEndpoint.class);
     private final ConsoleService consoles;
     private final ConsoleConfiguration configuration;
     private SocketRelay relay;
@@ -73,6 +77,10 @@ public class ConsoleEndpoint extends Endpoint {
             }, () -> consoles.closed(console), "console-" + console.id());
         } catch (PortalException refused) {
             SocketRelay.close(session, 4000 + refused.fault().httpStatus(), refused.getMessage());
+        } catch (RuntimeException failed) {
+            LOG.error("Cannot open a console of guest {}", guestId, failed);
+            SocketRelay.close(session, CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(),
+                    "The portal could not open the console; its log says why.");
         }
     }
 

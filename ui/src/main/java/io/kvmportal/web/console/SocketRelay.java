@@ -52,7 +52,7 @@ public final class SocketRelay {
         this.session = session;
     }
 
-    /** Starts relaying; {@code onEnd} runs once when either side ends. Ends at once if {@link #end} came first. */
+    /** Starts relaying; {@code whenEnded} runs once when either side ends. Ends at once if {@link #end} came first. */
     public void start(SocketChannel screen, Traffic counts, Runnable whenEnded, String threadName) {
         synchronized (this) {
             this.socket = screen;

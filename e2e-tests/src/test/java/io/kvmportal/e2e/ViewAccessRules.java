@@ -1,0 +1,42 @@
+package io.kvmportal.e2e;
+
+import java.util.List;
+
+/**
+ * Who may open each view of the portal: one row per route path, as the view's {@code @Route} (or
+ * {@code @RouteAlias}) names it. {@link ViewAccessJourneyTest} fails for a route without a row, naming it, and
+ * opens every row in Chromium as an anonymous visitor, a plain user and an admin.
+ */
+final class ViewAccessRules {
+
+    enum Who {
+        /** The sign-in view: anonymous visitors see it, signed-in ones are sent on to the overview. */
+        SIGNED_OUT,
+        /** Any signed-in account; anonymous visitors get the sign-in view instead. */
+        SIGNED_IN,
+        /** Admins only; to anyone else the view does not exist (Vaadin's not-found page). */
+        ADMIN
+    }
+
+    /**
+     * A view's path and who may see it. A route that takes URL parameters also needs {@code visit}, the
+     * concrete path to open (for example a guest of the plain user); otherwise {@code visit} is the path itself.
+     */
+    record Rule(String path, Who who, String visit) {
+        Rule(String path, Who who) {
+            this(path, who, path);
+        }
+    }
+
+    static final List<Rule> RULES = List.of(
+            new Rule("/login", Who.SIGNED_OUT),
+            new Rule("/", Who.SIGNED_IN),
+            new Rule("/guests", Who.SIGNED_IN),
+            new Rule("/account", Who.SIGNED_IN),
+            new Rule("/audit", Who.SIGNED_IN),
+            new Rule("/admin/users", Who.ADMIN),
+            new Rule("/admin/host", Who.ADMIN));
+
+    private ViewAccessRules() {
+    }
+}

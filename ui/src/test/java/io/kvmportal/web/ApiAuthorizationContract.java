@@ -12,6 +12,7 @@ import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestRegistry;
 import io.kvmportal.guest.GuestState;
 import io.kvmportal.guest.NewGuest;
+import io.kvmportal.host.Host;
 import io.kvmportal.quota.QuotaLimits;
 import io.kvmportal.quota.QuotaService;
 import io.kvmportal.testing.DatabaseTest;
@@ -24,15 +25,19 @@ import io.micronaut.web.router.Router;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -48,6 +53,10 @@ import org.yaml.snakeyaml.Yaml;
 abstract class ApiAuthorizationContract extends DatabaseTest {
     private static final String PASSWORD = "authz-password-1";
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+    /** Test names: a broken check could let the host make their Linux accounts, which {@link #removeAccounts} ends. */
+    private static final String UMA = "kvmptest-uma-" + RUN;
+    private static final String OTTO = "kvmptest-otto-" + RUN;
     @Inject
     EmbeddedServer server;
     @Inject
@@ -62,6 +71,8 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
     AuthorizationStage stage;
     @Inject
     JsonMapper json;
+    @Inject
+    Host host;
     private PortalClient client;
     private Caller admin;
     private Caller uma;
@@ -87,8 +98,8 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
     void stage() {
         client = new PortalClient(server.getPort());
         Actor adminActor = accounts.checkPassword("admin", PASSWORD).orElseThrow().actor();
-        umaActor = accounts.create(adminActor, new NewUser("uma", null, PASSWORD, Role.USER)).actor();
-        accounts.create(adminActor, new NewUser("otto", null, PASSWORD, Role.USER));
+        umaActor = accounts.create(adminActor, new NewUser(UMA, null, PASSWORD, Role.USER)).actor();
+        accounts.create(adminActor, new NewUser(OTTO, null, PASSWORD, Role.USER));
         quotas.setLimits(adminActor, umaActor.id(), new QuotaLimits(20, 2, 4, 4096, 50));
         for (GuestState state : GuestState.values()) {
             Guest guest = registry.reserveNew(umaActor, new NewGuest("g-" + state.name().toLowerCase(), null, 1,
@@ -102,8 +113,18 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
         }
         umasGuests.sort(Comparator.comparingLong(Guest::id));
         admin = signIn("admin");
-        uma = signIn("uma");
-        otto = signIn("otto");
+        uma = signIn(UMA);
+        otto = signIn(OTTO);
+    }
+
+    @AfterAll
+    void removeAccounts() throws IOException {
+        List<String> passwd = Files.readAllLines(Path.of("/etc/passwd"));
+        for (String login : List.of(UMA, OTTO)) {
+            if (passwd.stream().anyMatch(line -> line.startsWith("kvmp-" + login + ":"))) {
+                host.removeAccount(login);
+            }
+        }
     }
 
     @Test
@@ -148,7 +169,7 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
             HttpResponse<String> response = client.get(path, "Authorization", "Bearer " + uma.token());
             assertTrue(response.statusCode() >= 400 && response.statusCode() != 401, path + " answered "
                     + response.statusCode() + ": " + response.body());
-            assertTrue(!response.body().contains("\"login\":\"otto\""), path + " leaked the user list");
+            assertTrue(!response.body().contains(OTTO), path + " leaked the user list");
         }
     }
 
@@ -190,7 +211,7 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
                 List<Sample> none = rule.samples().apply(new Stage(missing));
                 for (int i = 0; i < theirs.size(); i++) {
                     for (String[] credentials : List.of(bearer(other), session(other))) {
-                        String who = other.login() + " on uma's " + guest.state() + " guest";
+                        String who = other.login() + " on " + UMA + "'s " + guest.state() + " guest";
                         HttpResponse<String> answer = call(rule, theirs.get(i), credentials);
                         expectError(rule, who, theirs.get(i), answer, 404);
                         String asIfMissing = call(rule, none.get(i), credentials).body()
@@ -203,7 +224,7 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
         }
         assertEquals(before, byId(registry.list(umaActor)), rule.route() + ": others' calls changed uma's guests");
         for (Sample sample : samples(rule)) {
-            expect(rule, "uma, the owner", sample, call(rule, sample, bearer(uma)), sample.allowedStatus());
+            expect(rule, UMA + ", the owner", sample, call(rule, sample, bearer(uma)), sample.allowedStatus());
         }
     }
 
@@ -325,7 +346,7 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
 
         @Override
         public String credentials() {
-            return "{\"login\":\"otto\",\"password\":\"" + PASSWORD + "\"}";
+            return "{\"login\":\"" + OTTO + "\",\"password\":\"" + PASSWORD + "\"}";
         }
     }
 }

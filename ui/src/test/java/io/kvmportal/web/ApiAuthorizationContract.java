@@ -1,6 +1,7 @@
 package io.kvmportal.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -8,11 +9,18 @@ import io.kvmportal.account.AccountService;
 import io.kvmportal.account.NewUser;
 import io.kvmportal.account.Role;
 import io.kvmportal.api.Actor;
+import io.kvmportal.api.Fault;
+import io.kvmportal.api.PortalException;
+import io.kvmportal.audit.AuditAction;
+import io.kvmportal.audit.AuditEvent;
+import io.kvmportal.audit.AuditLog;
+import io.kvmportal.audit.AuditQuery;
 import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestRegistry;
 import io.kvmportal.guest.GuestState;
 import io.kvmportal.guest.NewGuest;
 import io.kvmportal.host.Host;
+import io.kvmportal.image.ImageCatalog;
 import io.kvmportal.quota.QuotaLimits;
 import io.kvmportal.quota.QuotaService;
 import io.kvmportal.testing.DatabaseTest;
@@ -73,6 +81,10 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
     JsonMapper json;
     @Inject
     Host host;
+    @Inject
+    ImageCatalog images;
+    @Inject
+    AuditLog audit;
     private PortalClient client;
     private Caller admin;
     private Caller uma;
@@ -171,6 +183,19 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
                     + response.statusCode() + ": " + response.body());
             assertTrue(!response.body().contains(OTTO), path + " leaked the user list");
         }
+    }
+
+    /** Below the web shell's URL rule the services refuse too, before they look anything up. */
+    @Test
+    void imageWithdrawalRefusesNonAdminsBeforeItLooksTheImageUp() {
+        long image = stage.publishImage("kept-secret");
+        for (long id : List.of(image, image + 1000)) {
+            PortalException refused = assertThrows(PortalException.class, () -> images.withdraw(umaActor, id));
+            assertEquals(Fault.FORBIDDEN, refused.fault(), refused.getMessage());
+        }
+        List<AuditEvent> seen = audit.find(umaActor, new AuditQuery(null, AuditAction.IMAGE_WITHDRAWN, null, null,
+                null, 10));
+        assertEquals(List.of("#" + (image + 1000), "#" + image), seen.stream().map(AuditEvent::targetName).toList());
     }
 
     private void check(Rule rule) throws IOException {

@@ -35,7 +35,6 @@ class ViewAccessJourneyTest {
     private static final String USER = "viewer";
     private static final String BYSTANDER = "bystander";
     private static final String PASSWORD = "view-access-password";
-    private static final String NOT_FOUND = "Could not navigate to";
     private static Journey journey;
     private static Map<String, ViewRoute> routes;
     private static BrowserContext anonymous;
@@ -117,23 +116,32 @@ class ViewAccessJourneyTest {
         for (BrowserContext signedIn : List.of(user, admin)) {
             boolean isAdmin = signedIn == admin;
             page = open(signedIn, rule.visit());
+            assertThat(page.locator("#signed-in-user")).isVisible();
             if (rule.who() == Who.SIGNED_OUT) {
-                assertThat(page.locator("#signed-in-user")).isVisible();
                 // Forwarded on the server: the overview shows, while the address bar may keep /login.
                 assertThat(page).hasTitle(overviewTitle);
                 assertThat(page.locator("vaadin-login-form")).hasCount(0);
             } else if (rule.who() == Who.ADMIN && !isAdmin) {
-                assertThat(page.getByText(NOT_FOUND)).isVisible();
+                assertThat(page.locator("#not-found")).isVisible();
                 assertTrue(!view.pageTitle().equals(page.title()), rule.path() + " must not open for a plain user");
                 Journey.screenshot(page, "20-refused" + rule.path().replace('/', '-'));
             } else {
-                assertThat(page.locator("#signed-in-user")).isVisible();
                 assertThat(page).hasTitle(view.pageTitle());
                 assertEquals(rule.visit(), URI.create(page.url()).getPath());
-                assertThat(page.getByText(NOT_FOUND)).hasCount(0);
+                assertThat(page.locator("#not-found")).hasCount(0);
             }
             page.close();
         }
+    }
+
+    /** An address that leads nowhere gets the same page as a view one may not open. */
+    @Test
+    void anAddressThatLeadsNowhereIsNotFoundInsideThePortal() {
+        Page page = open(user, "/no/such/page");
+        assertThat(page.locator("#not-found")).isVisible();
+        assertThat(page.getByText("There is no page at /no/such/page.")).isVisible();
+        assertThat(page.locator("#signed-in-user")).isVisible();
+        page.close();
     }
 
     private static ViewRoute signInView() {

@@ -1,0 +1,39 @@
+package io.kvmportal.ui.layout;
+
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.ErrorParameter;
+import com.vaadin.flow.router.HasErrorParameter;
+import com.vaadin.flow.router.NotFoundException;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.ParentLayout;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.server.HttpStatusCode;
+import io.kvmportal.ui.home.HomeView;
+import io.micronaut.context.annotation.Prototype;
+
+/**
+ * An address that leads nowhere, inside the portal's frame. Admin views answer with it too for everyone else
+ * (they do not exist for them), so it must not say more than "not here". Anonymous visitors never see it: access
+ * control sends them to the sign-in view first.
+ */
+@ParentLayout(MainLayout.class)
+@PageTitle("Not found · kvm-portal")
+@Prototype
+public class NotFoundView extends VerticalLayout implements HasErrorParameter<NotFoundException> {
+    final H2 heading = new H2("Not found");
+    final Paragraph message = new Paragraph();
+
+    public NotFoundView() {
+        heading.setId("not-found");
+        add(heading, message, new RouterLink("Back to the overview", HomeView.class));
+    }
+
+    @Override
+    public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<NotFoundException> parameter) {
+        message.setText("There is no page at /" + event.getLocation().getPath() + ".");
+        return HttpStatusCode.NOT_FOUND.getCode();
+    }
+}

@@ -11,12 +11,10 @@ import io.kvmportal.host.Host;
 import io.kvmportal.quota.QuotaLimits;
 import io.kvmportal.quota.QuotaService;
 import io.kvmportal.testing.TestDatabase;
+import io.kvmportal.testing.TestRows;
+import io.kvmportal.web.PortalClient;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,9 +87,9 @@ public final class GuestListBenchmark {
             Actor user = accounts.create(admin, new NewUser(login, null, PASSWORD, Role.USER)).actor();
             context.getBean(QuotaService.class).setLimits(admin, user.id(), new QuotaLimits(10_000, 1, 1, 1024,
                     1024 * 1024));
-            BenchRows rows = context.getBean(BenchRows.class);
-            long listedImage = rows.insertImage("bench-image");
-            rows.insertGuests(user.id(), listedImage, "listed", GUESTS);
+            TestRows rows = context.getBean(TestRows.class);
+            long listedImage = rows.publishImage("bench-image");
+            rows.insertStoppedGuests(user.id(), listedImage, "listed", GUESTS);
             String token = api.token(login);
             System.out.printf(Locale.ROOT, "%n== %s: %d guests, %d rounds after %d to warm up ==%n", database, GUESTS,
                     ROUNDS, WARM_UP);
@@ -150,7 +148,7 @@ public final class GuestListBenchmark {
     }
 
     /** One client, one at a time: the full create against its database part alone. */
-    private static void createGuests(Api api, String token, long imageId, GuestRegistry registry, BenchRows rows,
+    private static void createGuests(Api api, String token, long imageId, GuestRegistry registry, TestRows rows,
                                      Actor user) {
         List<Long> rest = new ArrayList<>();
         List<String> created = new ArrayList<>();
@@ -170,7 +168,7 @@ public final class GuestListBenchmark {
             registry.reserveNew(user, new NewGuest("reserved-" + i, imageId, 1, 128, 1));
             reserve.add(System.nanoTime() - start);
         }
-        rows.deleteGuestsOf(user.id(), "reserved");
+        rows.deleteGuests(user.id(), "reserved");
         double restMedian = percentile(rest, 50);
         double reserveMedian = percentile(reserve, 50);
         System.out.printf(Locale.ROOT, "POST /api/v1/guests, 1 client: p50 %.1f ms (%.1f creates/s), max %.1f ms;"
@@ -184,14 +182,13 @@ public final class GuestListBenchmark {
         return sorted.get(index) / 1e6;
     }
 
-    /** The portal over HTTP/1.1 with keep-alive, as a script would call it. */
+    /** The portal's REST API as a script calls it, with a bearer token; every answer must have its status. */
     private static final class Api {
         private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        private final String base;
+        private final PortalClient client;
 
         Api(int port) {
-            this.base = "http://localhost:" + port;
+            this.client = new PortalClient(port);
         }
 
         String token(String login) {
@@ -223,27 +220,13 @@ public final class GuestListBenchmark {
         }
 
         HttpResponse<String> send(String method, String path, String json, String token, int status) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).method(method,
-                    json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-            if (json != null) {
-                request.header("Content-Type", "application/json");
+            HttpResponse<String> response = token == null ? client.send(method, path, json)
+                    : client.send(method, path, json, "Authorization", "Bearer " + token);
+            if (response.statusCode() != status) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
+                        + response.body());
             }
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            try {
-                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != status) {
-                    throw new IllegalStateException(method + " " + path + " answered " + response.statusCode()
-                            + ": " + response.body());
-                }
-                return response;
-            } catch (IOException e) {
-                throw new IllegalStateException(method + " " + path + ": " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return response;
         }
     }
 }

@@ -24,6 +24,7 @@ import io.kvmportal.image.ImageCatalog;
 import io.kvmportal.quota.QuotaLimits;
 import io.kvmportal.quota.QuotaService;
 import io.kvmportal.testing.DatabaseTest;
+import io.kvmportal.testing.TestRows;
 import io.kvmportal.web.ApiAccessRules.Rule;
 import io.kvmportal.web.ApiAccessRules.Sample;
 import io.kvmportal.web.ApiAccessRules.Who;
@@ -76,7 +77,7 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
     @Inject
     GuestRegistry registry;
     @Inject
-    AuthorizationStage stage;
+    TestRows rows;
     @Inject
     JsonMapper json;
     @Inject
@@ -188,7 +189,7 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
     /** Below the web shell's URL rule the services refuse too, before they look anything up. */
     @Test
     void imageWithdrawalRefusesNonAdminsBeforeItLooksTheImageUp() {
-        long image = stage.publishImage("kept-secret");
+        long image = rows.publishImage("kept-secret");
         for (long id : List.of(image, image + 1000)) {
             PortalException refused = assertThrows(PortalException.class, () -> images.withdraw(umaActor, id));
             assertEquals(Fault.FORBIDDEN, refused.fault(), refused.getMessage());
@@ -356,7 +357,7 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
 
         @Override
         public long newImage() {
-            return stage.publishImage("image-" + serial.incrementAndGet());
+            return rows.publishImage("image-" + serial.incrementAndGet());
         }
 
         @Override

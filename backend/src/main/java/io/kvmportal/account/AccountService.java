@@ -152,7 +152,8 @@ public class AccountService {
         try {
             return deletable(actor, userId).view();
         } catch (PortalException refused) {
-            audit.failure(actor.id(), actor.login(), AuditAction.USER_DELETED, target(actor, userId), refused.getMessage());
+            audit.failure(actor.id(), actor.login(), AuditAction.USER_DELETED, target(actor, userId),
+                    refused.getMessage());
             throw refused;
         }
     }

@@ -78,8 +78,9 @@ final class ApiAccessRules {
                     "{\"enabled\":true}", 200)),
             rule("PUT /api/v1/admin/users/{id}/password", Who.ADMIN, s -> one("/api/v1/admin/users/" + s.newUser()
                     + "/password", "{\"password\":\"reset-password-1\"}", 204)),
-            rule("DELETE /api/v1/admin/users/{id}", Who.ADMIN, s -> one("/api/v1/admin/users/" + s.newUser(),
-                    null, 204)),
+            rule("DELETE /api/v1/admin/users/{id}", Who.ADMIN, s -> List.of(
+                    new Sample("/api/v1/admin/users/" + s.newUser(), null, 204),
+                    new Sample("/api/v1/admin/users/" + s.newUser() + "?withGuests=true", null, 204))),
             rule("GET /api/v1/admin/users/{id}/quota", Who.ADMIN, s -> one("/api/v1/admin/users/" + s.user()
                     + "/quota", null, 200)),
             rule("PUT /api/v1/admin/users/{id}/quota", Who.ADMIN, s -> one("/api/v1/admin/users/" + s.user()
@@ -90,6 +91,7 @@ final class ApiAccessRules {
             rule("PUT /api/v1/admin/quota-defaults", Who.ADMIN, s -> one("/api/v1/admin/quota-defaults",
                     DEFAULT_LIMITS, 200)),
             rule("GET /api/v1/admin/host", Who.ADMIN, s -> one("/api/v1/admin/host", null, 200)),
+            rule("GET /api/v1/admin/host/processes", Who.ADMIN, s -> one("/api/v1/admin/host/processes", null, 200)),
             rule("DELETE /api/v1/admin/images/{id}", Who.ADMIN, s -> one("/api/v1/admin/images/" + s.newImage(),
                     null, 204)),
 
@@ -107,7 +109,10 @@ final class ApiAccessRules {
                     "force-off", "pause", "resume", "reboot").map(action -> new Sample("/api/v1/guests/" + s.guest()
                     + "/actions/" + action, null, 409)).toList()),
             rule("GET /api/v1/guests/{id}/screenshot", Who.GUEST_OWNER, s -> one("/api/v1/guests/" + s.guest()
-                    + "/screenshot", null, 409)));
+                    + "/screenshot", null, 409)),
+            // A guest that never ran has no serial output yet: an empty answer.
+            rule("GET /api/v1/guests/{id}/serial", Who.GUEST_OWNER, s -> one("/api/v1/guests/" + s.guest()
+                    + "/serial?from=0", null, 200)));
 
     private ApiAccessRules() {
     }

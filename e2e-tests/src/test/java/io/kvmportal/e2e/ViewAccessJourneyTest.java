@@ -13,9 +13,11 @@ import io.kvmportal.e2e.ViewAccessRules.Rule;
 import io.kvmportal.e2e.ViewAccessRules.Who;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -27,41 +29,52 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every view of the packaged portal against its row in {@link ViewAccessRules}, in Chromium: opened by URL as an
- * anonymous visitor (the sign-in view instead), a plain user (admin views do not exist for them) and an admin.
- * The access check runs on navigation, so only a browser shows what a visitor really gets. The views come
- * from the jar's {@code @Route} classes, so a new view without a row fails here.
+ * anonymous visitor (the sign-in view instead), a plain user who owns a guest, another plain user and an admin
+ * (admin views and other users' guests do not exist for those who may not see them). The access check runs on
+ * navigation, so only a browser shows what a visitor really gets. The views come from the jar's {@code @Route}
+ * classes, so a new view without a row fails here.
  */
 class ViewAccessJourneyTest {
-    private static final String USER = "viewer";
+    /** The owner of a guest: the portal makes a Linux account for it, removed afterwards. */
+    private static final String USER = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private static final String BYSTANDER = "bystander";
     private static final String PASSWORD = "view-access-password";
     private static Journey journey;
     private static Map<String, ViewRoute> routes;
+    private static long usersGuest;
     private static BrowserContext anonymous;
     private static BrowserContext user;
+    private static BrowserContext bystander;
     private static BrowserContext admin;
 
     @BeforeAll
-    static void startPortalWithAUser() throws Exception {
+    static void startPortalWithAUserAndTheirGuest() throws Exception {
         journey = Journey.start();
         routes = PortalRoutes.of(Path.of(System.getProperty("portal.jar", "../ui/target/kvm-portal.jar"))).stream()
                 .collect(Collectors.toMap(ViewRoute::path, Function.identity()));
-        String adminToken = journey.portal.token("admin", PortalProcess.ADMIN_PASSWORD);
+        PortalProcess portal = journey.portal;
+        String adminToken = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
         for (String login : List.of(USER, BYSTANDER)) {
-            journey.portal.api("POST", "/api/v1/admin/users", adminToken, "{\"login\":\"" + login
+            portal.api("POST", "/api/v1/admin/users", adminToken, "{\"login\":\"" + login
                     + "\",\"password\":\"" + PASSWORD + "\"}", 201);
         }
-        journey.portal.token(BYSTANDER, PASSWORD);
+        long image = portal.awaitImages(adminToken, Duration.ofMinutes(5));
+        usersGuest = PortalProcess.id(portal.api("POST", "/api/v1/guests", portal.token(USER, PASSWORD),
+                "{\"name\":\"owned-1\",\"imageId\":" + image + ",\"vcpus\":1,\"memoryMib\":128,"
+                        + "\"diskGib\":1}", 201));
+        portal.token(BYSTANDER, PASSWORD);
         anonymous = context();
         user = signedIn(USER, PASSWORD);
+        bystander = signedIn(BYSTANDER, PASSWORD);
         admin = signedIn("admin", PortalProcess.ADMIN_PASSWORD);
     }
 
     @AfterAll
-    static void stopAll() {
+    static void stopAllAndRemoveTheAccount() throws Exception {
         if (journey != null) {
             journey.close();
         }
+        PortalProcess.removeLinuxAccount(USER);
     }
 
     @Test
@@ -70,16 +83,15 @@ class ViewAccessJourneyTest {
                 Function.identity()));
         List<String> problems = new ArrayList<>();
         routes.values().stream().filter(route -> !rules.containsKey(route.path())).forEach(route -> problems.add(
-                "No access rule for the view " + route.view() + " at '" + route.path() + "': add a row to "
-                        + "ViewAccessRules.RULES saying who may open it (SIGNED_OUT, SIGNED_IN or ADMIN)."));
+                "No access rule for the view " + route.view() + " at '" + route.path() + "': add a row to"
+                        + " ViewAccessRules.RULES saying who may open it (SIGNED_OUT, SIGNED_IN, ADMIN or"
+                        + " GUEST_OWNER)."));
         rules.keySet().stream().filter(path -> !routes.containsKey(path)).forEach(path -> problems.add(
                 "ViewAccessRules has a row for '" + path + "', but the portal has no view there."));
         routes.values().stream().filter(route -> rules.containsKey(route.path()))
                 .filter(route -> route.parameterised() && rules.get(route.path()).visit().equals(route.path()))
                 .forEach(route -> problems.add("The view at '" + route.path() + "' takes URL parameters: give its"
                         + " row a concrete path to visit."));
-        routes.values().stream().filter(route -> route.pageTitle() == null).forEach(route -> problems.add(
-                "The view " + route.view() + " has no @PageTitle, by which this test recognises it."));
         assertEquals(ViewAccessRules.RULES.size(), rules.size(), "one row per view");
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
@@ -90,48 +102,80 @@ class ViewAccessJourneyTest {
                 .map(rule -> DynamicTest.dynamicTest(rule.path() + " (" + rule.who() + ")", () -> check(rule)));
     }
 
-    /** The audit view shows a user the entries about them and their guests, and nobody else's. */
+    /** The audit view shows a user the entries about them and their guests, and nobody else's; an admin all. */
     @Test
     void theAuditViewShowsAUserOnlyTheirOwnEntries() {
         Page seenByAdmin = open(admin, "/audit");
         assertThat(auditCell(seenByAdmin, BYSTANDER).first()).isVisible();
-        Page seenByUser = open(user, "/audit");
-        assertThat(auditCell(seenByUser, USER).first()).isVisible();
-        assertThat(auditCell(seenByUser, BYSTANDER)).hasCount(0);
-        Journey.screenshot(seenByUser, "21-audit-as-user");
+        assertThat(auditCell(seenByAdmin, "owned-1").first()).isVisible();
         seenByAdmin.close();
-        seenByUser.close();
+        Page seenByOwner = open(user, "/audit");
+        assertThat(auditCell(seenByOwner, "owned-1").first()).isVisible();
+        assertThat(auditCell(seenByOwner, BYSTANDER)).hasCount(0);
+        seenByOwner.close();
+        Page seenByBystander = open(bystander, "/audit");
+        assertThat(auditCell(seenByBystander, BYSTANDER).first()).isVisible();
+        assertThat(auditCell(seenByBystander, USER)).hasCount(0);
+        assertThat(auditCell(seenByBystander, "owned-1")).hasCount(0);
+        Journey.screenshot(seenByBystander, "21-audit-as-user");
+        seenByBystander.close();
     }
 
     private void check(Rule rule) {
         ViewRoute view = routes.get(rule.path());
-        String signInTitle = signInView().pageTitle();
-        String overviewTitle = routes.get("/").pageTitle();
-
-        Page page = open(anonymous, rule.visit());
+        String visit = rule.visit().replace(ViewAccessRules.GUEST, Long.toString(usersGuest));
+        Page page = open(anonymous, visit);
         assertThat(page.locator("vaadin-login-form")).isVisible();
-        assertThat(page).hasTitle(signInTitle);
+        assertThat(page).hasTitle(signInView().pageTitle());
         page.close();
-
-        for (BrowserContext signedIn : List.of(user, admin)) {
-            boolean isAdmin = signedIn == admin;
-            page = open(signedIn, rule.visit());
+        for (BrowserContext visitor : List.of(user, bystander, admin)) {
+            page = open(visitor, visit);
             assertThat(page.locator("#signed-in-user")).isVisible();
             if (rule.who() == Who.SIGNED_OUT) {
                 // Forwarded on the server: the overview shows, while the address bar may keep /login.
-                assertThat(page).hasTitle(overviewTitle);
+                assertThat(page).hasTitle(routes.get("/").pageTitle());
                 assertThat(page.locator("vaadin-login-form")).hasCount(0);
-            } else if (rule.who() == Who.ADMIN && !isAdmin) {
-                assertThat(page.locator("#not-found")).isVisible();
-                assertTrue(!view.pageTitle().equals(page.title()), rule.path() + " must not open for a plain user");
-                Journey.screenshot(page, "20-refused" + rule.path().replace('/', '-'));
-            } else {
-                assertThat(page).hasTitle(view.pageTitle());
-                assertEquals(rule.visit(), URI.create(page.url()).getPath());
+            } else if (mayOpen(rule.who(), visitor)) {
                 assertThat(page.locator("#not-found")).hasCount(0);
+                if (view.pageTitle() != null) {
+                    assertThat(page).hasTitle(view.pageTitle());
+                }
+                assertEquals(visit, URI.create(page.url()).getPath());
+            } else {
+                assertThat(page.locator("#not-found")).isVisible();
+                assertTrue(view.pageTitle() == null || !view.pageTitle().equals(page.title()), visit
+                        + " must not open for this visitor");
+                Journey.screenshot(page, "20-refused-" + name(visitor) + visit.replaceAll("[^a-z0-9]+", "-"));
             }
             page.close();
         }
+    }
+
+    private static String name(BrowserContext visitor) {
+        return visitor == user ? "user" : visitor == bystander ? "bystander" : "admin";
+    }
+
+    private static boolean mayOpen(Who who, BrowserContext visitor) {
+        return switch (who) {
+            case SIGNED_OUT -> false;
+            case SIGNED_IN -> true;
+            case ADMIN -> visitor == admin;
+            case GUEST_OWNER -> visitor == user;
+        };
+    }
+
+    /** Another user's guest is not found, word for word as a guest that does not exist. */
+    @Test
+    void anotherUsersGuestIsNotFoundLikeAMissingOne() {
+        Page theirs = open(bystander, "/guests/" + usersGuest);
+        Page missing = open(bystander, "/guests/" + (usersGuest + 1000));
+        assertThat(theirs.locator("#not-found")).isVisible();
+        assertThat(missing.locator("#not-found")).isVisible();
+        assertEquals(missing.locator("#not-found-message").textContent().replace(Long.toString(usersGuest + 1000),
+                Long.toString(usersGuest)), theirs.locator("#not-found-message").textContent());
+        assertThat(theirs.getByText("owned-1")).hasCount(0);
+        theirs.close();
+        missing.close();
     }
 
     /** An address that leads nowhere gets the same page as a view one may not open. */
@@ -139,8 +183,9 @@ class ViewAccessJourneyTest {
     void anAddressThatLeadsNowhereIsNotFoundInsideThePortal() {
         Page page = open(user, "/no/such/page");
         assertThat(page.locator("#not-found")).isVisible();
-        assertThat(page.getByText("There is no page at /no/such/page.")).isVisible();
+        assertThat(page.locator("#not-found-message")).containsText("no/such/page");
         assertThat(page.locator("#signed-in-user")).isVisible();
+        Journey.screenshot(page, "22-not-found");
         page.close();
     }
 

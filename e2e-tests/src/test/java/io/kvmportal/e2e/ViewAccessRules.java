@@ -14,13 +14,16 @@ final class ViewAccessRules {
         SIGNED_OUT,
         /** Any signed-in account; anonymous visitors get the sign-in view instead. */
         SIGNED_IN,
-        /** Admins only; to anyone else the view does not exist (Vaadin's not-found page). */
-        ADMIN
+        /** Admins only; to anyone else the view does not exist (the portal's not-found page). */
+        ADMIN,
+        /** The owner of the guest in the path; to anyone else, admins too, the guest does not exist. */
+        GUEST_OWNER
     }
 
     /**
      * A view's path and who may see it. A route that takes URL parameters also needs {@code visit}, the
-     * concrete path to open (for example a guest of the plain user); otherwise {@code visit} is the path itself.
+     * concrete path to open, where {@value #GUEST} stands for the id of the plain user's guest; otherwise
+     * {@code visit} is the path itself.
      */
     record Rule(String path, Who who, String visit) {
         Rule(String path, Who who) {
@@ -28,10 +31,13 @@ final class ViewAccessRules {
         }
     }
 
+    static final String GUEST = "{guest}";
+
     static final List<Rule> RULES = List.of(
             new Rule("/login", Who.SIGNED_OUT),
             new Rule("/", Who.SIGNED_IN),
             new Rule("/guests", Who.SIGNED_IN),
+            new Rule("/guests/:guestId([0-9]{1,18})", Who.GUEST_OWNER, "/guests/" + GUEST),
             new Rule("/account", Who.SIGNED_IN),
             new Rule("/audit", Who.SIGNED_IN),
             new Rule("/admin/users", Who.ADMIN),

@@ -15,9 +15,9 @@ import io.kvmportal.ui.home.HomeView;
 import io.micronaut.context.annotation.Prototype;
 
 /**
- * An address that leads nowhere, inside the portal's frame. Admin views answer with it too for everyone else
- * (they do not exist for them), so it must not say more than "not here". Anonymous visitors never see it: access
- * control sends them to the sign-in view first.
+ * An address that leads nowhere, inside the portal's frame, with the view's own words if it gave some ("You have
+ * no guest #7."). Admin views answer with it too for everyone else (they do not exist for them), so it must not say
+ * more than "not here". Anonymous visitors never see it: access control sends them to the sign-in view first.
  */
 @ParentLayout(MainLayout.class)
 @PageTitle("Not found · kvm-portal")
@@ -28,12 +28,14 @@ public class NotFoundView extends VerticalLayout implements HasErrorParameter<No
 
     public NotFoundView() {
         heading.setId("not-found");
+        message.setId("not-found-message");
         add(heading, message, new RouterLink("Back to the overview", HomeView.class));
     }
 
     @Override
     public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<NotFoundException> parameter) {
-        message.setText("There is no page at /" + event.getLocation().getPath() + ".");
+        message.setText(parameter.hasCustomMessage() ? parameter.getCustomMessage()
+                : "There is no page at /" + event.getLocation().getPath() + ".");
         return HttpStatusCode.NOT_FOUND.getCode();
     }
 }

@@ -178,15 +178,19 @@ class ViewAccessJourneyTest {
         missing.close();
     }
 
-    /** An address that leads nowhere gets the same page as a view one may not open. */
+    /** An address that leads nowhere gets the very page of a view one may not open: nothing tells them apart. */
     @Test
     void anAddressThatLeadsNowhereIsNotFoundInsideThePortal() {
-        Page page = open(user, "/no/such/page");
-        assertThat(page.locator("#not-found")).isVisible();
-        assertThat(page.locator("#not-found-message")).containsText("no/such/page");
-        assertThat(page.locator("#signed-in-user")).isVisible();
-        Journey.screenshot(page, "22-not-found");
-        page.close();
+        Page nowhere = open(user, "/no/such/page");
+        assertThat(nowhere.locator("#not-found")).isVisible();
+        assertThat(nowhere.locator("#not-found-message")).hasText("There is no page at /no/such/page.");
+        assertThat(nowhere.locator("#signed-in-user")).isVisible();
+        Journey.screenshot(nowhere, "22-not-found");
+        Page adminView = open(user, "/admin/users");
+        assertThat(adminView.locator("#not-found-message")).hasText("There is no page at /admin/users.");
+        assertEquals(nowhere.title(), adminView.title());
+        nowhere.close();
+        adminView.close();
     }
 
     private static ViewRoute signInView() {

@@ -15,9 +15,9 @@ import io.kvmportal.ui.home.HomeView;
 import io.micronaut.context.annotation.Prototype;
 
 /**
- * An address that leads nowhere, inside the portal's frame, with the view's own words if it gave some ("You have
- * no guest #7."). Admin views answer with it too for everyone else (they do not exist for them), so it must not say
- * more than "not here". Anonymous visitors never see it: access control sends them to the sign-in view first.
+ * An address that leads nowhere, inside the portal's frame. Admin views and other users' guests answer with it too
+ * (they do not exist for those who may not see them), so it says no more than "not here". Anonymous visitors never
+ * see it: access control sends them to the sign-in view first.
  */
 @ParentLayout(MainLayout.class)
 @PageTitle("Not found · kvm-portal")
@@ -34,8 +34,9 @@ public class NotFoundView extends VerticalLayout implements HasErrorParameter<No
 
     @Override
     public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<NotFoundException> parameter) {
-        message.setText(parameter.hasCustomMessage() ? parameter.getCustomMessage()
-                : "There is no page at /" + event.getLocation().getPath() + ".");
+        // The same words whatever the cause: the router's own message, or a view's, would tell an admin view or
+        // another user's guest apart from an address that leads nowhere.
+        message.setText("There is no page at /" + event.getLocation().getPath() + ".");
         return HttpStatusCode.NOT_FOUND.getCode();
     }
 }

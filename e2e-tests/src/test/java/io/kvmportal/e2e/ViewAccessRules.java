@@ -41,6 +41,7 @@ final class ViewAccessRules {
             new Rule("/account", Who.SIGNED_IN),
             new Rule("/audit", Who.SIGNED_IN),
             new Rule("/admin/users", Who.ADMIN),
+            new Rule("/admin/images", Who.ADMIN),
             new Rule("/admin/host", Who.ADMIN));
 
     private ViewAccessRules() {

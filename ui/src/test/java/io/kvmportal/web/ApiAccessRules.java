@@ -29,8 +29,11 @@ final class ApiAccessRules {
         GUEST_OWNER
     }
 
-    /** One request: the path (filled in), its JSON body or null, and what the one who may make it gets. */
-    record Sample(String path, String body, int allowedStatus) {
+    /** One request: the path (filled in), its body or null, and what the one who may make it gets. */
+    record Sample(String path, String contentType, String body, int allowedStatus) {
+        Sample(String path, String json, int allowedStatus) {
+            this(path, "application/json", json, allowedStatus);
+        }
     }
 
     /** What rows can point their samples at; each call may make something new, as destructive samples need. */
@@ -94,6 +97,13 @@ final class ApiAccessRules {
             rule("GET /api/v1/admin/host/processes", Who.ADMIN, s -> one("/api/v1/admin/host/processes", null, 200)),
             rule("DELETE /api/v1/admin/images/{id}", Who.ADMIN, s -> one("/api/v1/admin/images/" + s.newImage(),
                     null, 204)),
+            // Publishing: what is refused about the image comes after the caller is known to be an admin.
+            rule("POST /api/v1/admin/images", Who.ADMIN, s -> one("/api/v1/admin/images", "{\"path\":"
+                    + "\"relative.qcow2\",\"name\":\"" + s.newLogin() + "\",\"os\":\"Linux\",\"format\":\"qcow2\","
+                    + "\"minMemoryMib\":64,\"minDiskGib\":1}", 400)),
+            rule("PUT /api/v1/admin/images/upload", Who.ADMIN, s -> List.of(new Sample("/api/v1/admin/images/upload"
+                    + "?name=" + s.newLogin() + "&os=Linux&format=raw&minMemoryMib=64&minDiskGib=1",
+                    "application/octet-stream", "not a disk image", 400))),
 
             rule("GET /api/v1/guests", Who.SIGNED_IN, s -> one("/api/v1/guests", null, 200)),
             // No base image on this stage: the refusal of a request without one comes after authorization.

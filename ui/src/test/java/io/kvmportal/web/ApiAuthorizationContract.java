@@ -267,8 +267,8 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
         }
         Caller caller = rule.who() == Who.GUEST_OWNER ? uma : admin;
         for (Sample sample : samples(rule)) {
-            expectError(rule, caller.login() + " (session, foreign Origin)", sample, client.send(rule.method(),
-                    sample.path(), sample.body(), "Cookie", caller.session(), "Origin", "http://evil.example"), 403);
+            expectError(rule, caller.login() + " (session, foreign Origin)", sample, call(rule, sample,
+                    new String[] {"Cookie", caller.session(), "Origin", "http://evil.example"}), 403);
         }
     }
 
@@ -278,8 +278,8 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
     }
 
     private HttpResponse<String> call(Rule rule, Sample sample, String[] credentials) {
-        return client.send(rule.method(), sample.path(), sample.body(), credentials == null ? new String[0]
-                : credentials);
+        return client.sendBody(rule.method(), sample.path(), sample.contentType(), sample.body(),
+                credentials == null ? new String[0] : credentials);
     }
 
     /** Revoking a token spends it, so allowed callers make every call with a token of its own. */

@@ -38,6 +38,8 @@ final class ViewAccessRules {
             new Rule("/", Who.SIGNED_IN),
             new Rule("/guests", Who.SIGNED_IN),
             new Rule("/guests/:guestId([0-9]{1,18})", Who.GUEST_OWNER, "/guests/" + GUEST),
+            // Anyone signed in may follow a view-only link; a wrong one is refused on the page itself.
+            new Rule("/shared-console/:token([A-Za-z0-9_-]{1,100})", Who.SIGNED_IN, "/shared-console/no-such-link"),
             new Rule("/account", Who.SIGNED_IN),
             new Rule("/audit", Who.SIGNED_IN),
             new Rule("/admin/users", Who.ADMIN),

@@ -50,6 +50,9 @@ final class ApiAccessRules {
         /** The guest the sample acts on (GUEST_OWNER rows): the owner's, someone else's, or none at all. */
         long guest();
 
+        /** A fresh view-only console link to the owner's guest (the one GUEST_OWNER samples act on as the owner). */
+        long newConsoleLink();
+
         /** A login name nobody has yet. */
         String newLogin();
 
@@ -94,6 +97,10 @@ final class ApiAccessRules {
             rule("PUT /api/v1/admin/quota-defaults", Who.ADMIN, s -> one("/api/v1/admin/quota-defaults",
                     DEFAULT_LIMITS, 200)),
             rule("GET /api/v1/admin/host", Who.ADMIN, s -> one("/api/v1/admin/host", null, 200)),
+            rule("GET /api/v1/admin/consoles", Who.ADMIN, s -> one("/api/v1/admin/consoles", null, 200)),
+            // No QEMU here, so no console is open: the admin gets through to "no such console".
+            rule("DELETE /api/v1/admin/consoles/{id}", Who.ADMIN, s -> one("/api/v1/admin/consoles/4242", null,
+                    404)),
             rule("GET /api/v1/admin/host/processes", Who.ADMIN, s -> one("/api/v1/admin/host/processes", null, 200)),
             rule("DELETE /api/v1/admin/images/{id}", Who.ADMIN, s -> one("/api/v1/admin/images/" + s.newImage(),
                     null, 204)),
@@ -120,6 +127,15 @@ final class ApiAccessRules {
                     + "/actions/" + action, null, 409)).toList()),
             rule("GET /api/v1/guests/{id}/screenshot", Who.GUEST_OWNER, s -> one("/api/v1/guests/" + s.guest()
                     + "/screenshot", null, 409)),
+            // A console needs a running guest (409); links can be made, listed and revoked in any state.
+            rule("POST /api/v1/guests/{id}/console", Who.GUEST_OWNER, s -> one("/api/v1/guests/" + s.guest()
+                    + "/console", null, 409)),
+            rule("POST /api/v1/guests/{id}/console/links", Who.GUEST_OWNER, s -> one("/api/v1/guests/" + s.guest()
+                    + "/console/links", "{\"minutes\":5}", 201)),
+            rule("GET /api/v1/guests/{id}/console/links", Who.GUEST_OWNER, s -> one("/api/v1/guests/" + s.guest()
+                    + "/console/links", null, 200)),
+            rule("DELETE /api/v1/guests/{id}/console/links/{linkId}", Who.GUEST_OWNER, s -> one("/api/v1/guests/"
+                    + s.guest() + "/console/links/" + s.newConsoleLink(), null, 204)),
             // A guest that never ran has no serial output yet: an empty answer.
             rule("GET /api/v1/guests/{id}/serial", Who.GUEST_OWNER, s -> one("/api/v1/guests/" + s.guest()
                     + "/serial?from=0", null, 200)));

@@ -15,6 +15,7 @@ import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditEvent;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditQuery;
+import io.kvmportal.console.ConsoleShares;
 import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestRegistry;
 import io.kvmportal.guest.GuestState;
@@ -36,6 +37,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -86,6 +88,8 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
     ImageCatalog images;
     @Inject
     AuditLog audit;
+    @Inject
+    ConsoleShares consoleShares;
     private PortalClient client;
     private Caller admin;
     private Caller uma;
@@ -363,6 +367,11 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
         @Override
         public long guest() {
             return guest;
+        }
+
+        @Override
+        public long newConsoleLink() {
+            return consoleShares.create(umaActor, umasCreating.id(), Duration.ofMinutes(5)).id();
         }
 
         @Override

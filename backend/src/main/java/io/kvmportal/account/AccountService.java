@@ -115,7 +115,7 @@ public class AccountService {
 
     @Transactional
     public void resetPassword(Actor actor, long userId, String newPassword) {
-        audit.record(actor, AuditAction.PASSWORD_RESET, target(userId), () -> {
+        audit.record(actor, AuditAction.PASSWORD_RESET, target(actor, userId), () -> {
             requireAdmin(actor);
             User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
             PasswordPolicy.check(user.login(), newPassword);
@@ -126,7 +126,7 @@ public class AccountService {
     @Transactional
     public UserView setEnabled(Actor actor, long userId, boolean enabled) {
         AuditAction action = enabled ? AuditAction.USER_ENABLED : AuditAction.USER_DISABLED;
-        return audit.record(actor, action, target(userId), () -> {
+        return audit.record(actor, action, target(actor, userId), () -> {
             requireAdmin(actor);
             User user = users.findById(userId).orElseThrow(() -> AccountException.notFound(userId));
             if (!enabled) {
@@ -152,14 +152,15 @@ public class AccountService {
         try {
             return deletable(actor, userId).view();
         } catch (PortalException refused) {
-            audit.failure(actor.id(), actor.login(), AuditAction.USER_DELETED, target(userId), refused.getMessage());
+            audit.failure(actor.id(), actor.login(), AuditAction.USER_DELETED, target(actor, userId),
+                    refused.getMessage());
             throw refused;
         }
     }
 
     @Transactional
     public void delete(Actor actor, long userId) {
-        audit.record(actor, AuditAction.USER_DELETED, target(userId), () -> {
+        audit.record(actor, AuditAction.USER_DELETED, target(actor, userId), () -> {
             User user = deletable(actor, userId);
             long guests = users.countGuests(userId);
             if (guests > 0) {
@@ -181,8 +182,13 @@ public class AccountService {
         return user;
     }
 
-    private AuditTarget target(long userId) {
-        String login = users.findById(userId).map(User::login).orElse("#" + userId);
+    /**
+     * Names the account in the entry for admins only: a refused non-admin sees their own entries, and must not
+     * learn other users' logins from them.
+     */
+    private AuditTarget target(Actor actor, long userId) {
+        String login = actor != null && actor.admin()
+                ? users.findById(userId).map(User::login).orElse("#" + userId) : "#" + userId;
         return AuditTarget.user(userId, login);
     }
 

@@ -117,11 +117,14 @@ public class ConsoleService {
         return consoles.all().stream().map(LiveConsole::view).toList();
     }
 
-    /** An admin ends a live console; the user's page says so. */
+    /**
+     * An admin ends a live console; the user's page says so. Only an admin's entry names the console's guest: a
+     * refused user sees their own entries and must not learn from them whose guest has a console open.
+     */
     public void end(Actor actor, long consoleId) {
         LiveConsole console = consoles.find(consoleId).orElse(null);
-        AuditTarget target = console == null ? new AuditTarget("console", consoleId, "#" + consoleId, null)
-                : target(console.view());
+        AuditTarget target = console == null || !actor.admin()
+                ? new AuditTarget("console", consoleId, "#" + consoleId, null) : target(console.view());
         audit.record(actor, AuditAction.CONSOLE_ENDED, target, () -> {
             requireAdmin(actor);
             if (console == null) {

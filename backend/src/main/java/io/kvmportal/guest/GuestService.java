@@ -172,9 +172,12 @@ public class GuestService {
         registry.forget(guestId);
     }
 
-    /** The PNG of the guest's screen, while it runs. */
+    /** The PNG of the guest's screen while it has a QEMU process; a guest without one is a state refusal (409). */
     public byte[] screenshot(Actor actor, long guestId) {
         Guest guest = registry.get(actor, guestId);
+        if (!guest.state().holdsRunResources()) {
+            throw GuestException.wrongState("take a screenshot of", guest.name(), guest.state());
+        }
         try {
             return host.screenshot(UUID.fromString(guest.uuid()));
         } catch (RuntimeException e) {

@@ -210,11 +210,14 @@ public class ImageCatalog {
         return images.findById(id).orElseThrow();
     }
 
+    /** Refuses non-admins before looking the image up, so they learn neither which ids exist nor their names. */
     @Transactional
     public void withdraw(Actor actor, long imageId) {
-        Image image = images.findById(imageId).orElseThrow(() -> ImageException.notFound(imageId));
-        audit.record(actor, AuditAction.IMAGE_WITHDRAWN, new AuditTarget("image", imageId, image.name(), null), () -> {
+        String name = actor.admin()
+                ? images.findById(imageId).map(Image::name).orElse("#" + imageId) : "#" + imageId;
+        audit.record(actor, AuditAction.IMAGE_WITHDRAWN, new AuditTarget("image", imageId, name, null), () -> {
             requireAdmin(actor);
+            images.findById(imageId).orElseThrow(() -> ImageException.notFound(imageId));
             images.withdraw(imageId, clock.instant());
         });
     }

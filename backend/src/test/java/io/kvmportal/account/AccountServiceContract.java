@@ -189,6 +189,24 @@ abstract class AccountServiceContract extends DatabaseTest {
                 .map(event -> event.action().name()).toList());
     }
 
+    /** A user sees the entries of their own refused attempts; those must not tell them who else has an account. */
+    @Test
+    void refusedAttemptsOnOtherAccountsDoNotNameThem() {
+        UserView ines = accounts.create(admin.actor(), new NewUser("ines", null, "ines-password", Role.USER));
+        UserView secret = accounts.create(admin.actor(), new NewUser("secretive", null, "secret-password", Role.USER));
+        assertThrows(AccountException.class, () -> accounts.setEnabled(ines.actor(), secret.id(), false));
+        assertThrows(AccountException.class, () -> accounts.resetPassword(ines.actor(), secret.id(), "taken-over-pw"));
+        assertThrows(AccountException.class, () -> accounts.delete(ines.actor(), secret.id()));
+
+        List<AuditEvent> seenByInes = audit.find(ines.actor(), AuditQuery.latest(100));
+        assertEquals(List.of("USER_DELETED #" + secret.id(), "PASSWORD_RESET #" + secret.id(),
+                "USER_DISABLED #" + secret.id()), seenByInes.stream().filter(event -> !event.success())
+                .map(event -> event.action() + " " + event.targetName()).toList());
+        accounts.setEnabled(admin.actor(), secret.id(), false);
+        assertEquals("secretive", audit.find(admin.actor(), AuditQuery.latest(1)).get(0).targetName(),
+                "admins' entries still name the account");
+    }
+
     /** Two admins deleting each other at the same moment: the row locks let exactly one succeed. */
     @Test
     void twoAdminsDeletingEachOtherLeaveOne() throws Exception {

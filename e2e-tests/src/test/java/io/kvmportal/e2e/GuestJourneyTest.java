@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,8 +43,7 @@ class GuestJourneyTest {
         }
         // The portal made Linux accounts for the users' guests; tests leave none behind.
         for (String login : List.of(LOGIN, LIMITED)) {
-            run("setfacl", "-x", "u:kvmp-" + login, "/dev/kvm");
-            run("userdel", "kvmp-" + login);
+            PortalProcess.removeLinuxAccount(login);
         }
     }
 
@@ -127,10 +125,5 @@ class GuestJourneyTest {
 
     private static LocatorAssertions.HasTextOptions slow(int seconds) {
         return new LocatorAssertions.HasTextOptions().setTimeout(seconds * 1000.0);
-    }
-
-    private static void run(String... argv) throws IOException, InterruptedException {
-        new ProcessBuilder(List.of(argv)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start().waitFor(30, TimeUnit.SECONDS);
     }
 }

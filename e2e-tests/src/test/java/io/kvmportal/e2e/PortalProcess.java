@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +25,7 @@ import java.util.stream.Stream;
  */
 public final class PortalProcess implements AutoCloseable {
     static final String ADMIN_PASSWORD = "e2e-admin-password";
+    private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
     private final Process process;
     private final Path dataDir;
     private final Path log;
@@ -97,16 +100,38 @@ public final class PortalProcess implements AutoCloseable {
         return response.body();
     }
 
-    /** Waits until some image is published (the demo image is built in the background at first start). */
-    void awaitImages(String token, Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Waits until some image is published (the demo image is built in the background at first start) and answers
+     * the id of the first.
+     */
+    long awaitImages(String token, Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            if (api("GET", "/api/v1/images", token, null, 200).contains("\"id\"")) {
-                return;
+            Matcher image = ID.matcher(api("GET", "/api/v1/images", token, null, 200));
+            if (image.find()) {
+                return Long.parseLong(image.group(1));
             }
             sleep(500);
         }
         throw new IllegalStateException("no image published within " + timeout + "; see " + log);
+    }
+
+    /** The id of what a create call answered (a guest view has its guest's id first). */
+    static long id(String body) {
+        Matcher id = ID.matcher(body);
+        if (!id.find()) {
+            throw new IllegalStateException("no id in " + body);
+        }
+        return Long.parseLong(id.group(1));
+    }
+
+    /** Removes the Linux account the portal made for a user's guests, and its /dev/kvm entry; tests leave none. */
+    static void removeLinuxAccount(String login) throws IOException, InterruptedException {
+        for (List<String> argv : List.of(List.of("setfacl", "-x", "u:kvmp-" + login, "/dev/kvm"),
+                List.of("userdel", "kvmp-" + login))) {
+            new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     private void awaitHealthy(Duration timeout) {

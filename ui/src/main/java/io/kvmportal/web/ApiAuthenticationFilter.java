@@ -1,6 +1,7 @@
 package io.kvmportal.web;
 
 import io.kvmportal.account.UserView;
+import io.kvmportal.api.Actor;
 import io.kvmportal.api.ApiError;
 import io.kvmportal.auth.ApiTokenService;
 import io.kvmportal.api.CurrentUser;
@@ -16,7 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Deny by default: every {@code /api} call but the public few needs a bearer token or a signed-in session.
+ * Deny by default: every {@code /api} call but the public few needs a bearer token or a signed-in session,
+ * and everything below {@code /api/v1/admin/} needs an admin, whatever the controller behind it forgets.
  * A session-authenticated call that changes state must also come from the portal's own pages (Origin).
  * The account goes on the request as {@link CurrentUser#ATTRIBUTE} for the controllers.
  */
@@ -24,6 +26,8 @@ import java.util.Set;
 class ApiAuthenticationFilter extends HttpFilter {
     private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/token", "GET /api/v1/health",
             "GET /api/v1/openapi.yml");
+    /** Servlet path and path info of admin calls: decoded and normalised, so no spelling of the URL slips past. */
+    private static final String ADMIN_PREFIX = "/api/v1/admin/";
     private static final String BEARER = "Bearer ";
     private final transient ApiTokenService tokens;
 
@@ -56,7 +60,17 @@ class ApiAuthenticationFilter extends HttpFilter {
             refuse(response, 403, "Cross-site request refused: the Origin is not this portal.");
             return;
         }
+        Actor actor = (Actor) request.getAttribute(CurrentUser.ATTRIBUTE);
+        if (!actor.admin() && isAdminCall(request)) {
+            refuse(response, 403, "Only an admin may do this.");
+            return;
+        }
         chain.doFilter(request, response);
+    }
+
+    private static boolean isAdminCall(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return (path + "/").startsWith(ADMIN_PREFIX);
     }
 
     static void refuse(HttpServletResponse response, int status, String message) throws IOException {

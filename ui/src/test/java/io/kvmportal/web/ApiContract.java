@@ -208,8 +208,11 @@ abstract class ApiContract extends DatabaseTest {
         Map<?, ?> after = json.readValue(client.get("/api/v1/quota", "Authorization", "Bearer " + ritaToken).body(),
                 Map.class);
         assertEquals(7, ((Number) ((Map<?, ?>) after.get("limits")).get("guests")).intValue());
+        // Admin calls are refused as a whole, even for the caller's own quota: it has its own, plain call.
         assertError(client.get("/api/v1/admin/users/" + admin.id() + "/quota", "Authorization",
-                "Bearer " + ritaToken), 404);
+                "Bearer " + ritaToken), 403);
+        assertError(client.get("/api/v1/admin/users/" + rita.id() + "/quota", "Authorization",
+                "Bearer " + ritaToken), 403);
     }
 
     private List<Map<String, Object>> list(HttpResponse<String> response) throws IOException {

@@ -23,12 +23,18 @@ public final class PortalClient {
     }
 
     public HttpResponse<String> send(String method, String path, String json, String... headers) {
+        return sendBody(method, path, "application/json", json, headers);
+    }
+
+    /** A request whose body, if any, is of {@code contentType}. */
+    public HttpResponse<String> sendBody(String method, String path, String contentType, String body,
+                                         String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         List<String> all = new ArrayList<>(List.of(headers));
-        if (json != null) {
-            all.addAll(List.of("Content-Type", "application/json"));
+        if (body != null) {
+            all.addAll(List.of("Content-Type", contentType));
         }
         if (!all.isEmpty()) {
             request.headers(all.toArray(String[]::new));

@@ -72,9 +72,7 @@ class ConsoleJourneyTest {
         Locator status = page.locator("#console-status");
         assertThat(status).containsText("Connected", new LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
         Locator canvas = page.locator("#console-screen canvas");
-        assertThat(canvas).isVisible();
-        page.waitForTimeout(1500); // the first framebuffer update
-        assertTrue(litPixels(canvas.screenshot()) > 500, "the canvas shows the guest's text screen, not black");
+        awaitLitScreen(page, canvas, "the canvas shows the guest's text screen, not black");
         Journey.screenshot(page, "20-console-connected");
 
         String marker = "MARK-" + UUID.randomUUID().toString().substring(0, 8);
@@ -93,8 +91,7 @@ class ConsoleJourneyTest {
         Locator viewerStatus = viewer.locator("#console-status");
         assertThat(viewerStatus).containsText("view only", new LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
         Locator viewerCanvas = viewer.locator("#console-screen canvas");
-        viewer.waitForTimeout(1500);
-        assertTrue(litPixels(viewerCanvas.screenshot()) > 500, "the viewer sees the guest's screen");
+        awaitLitScreen(viewer, viewerCanvas, "the viewer sees the guest's screen");
         String ignored = "VIEWER-" + UUID.randomUUID().toString().substring(0, 8);
         viewerCanvas.click();
         typeAsAPerson(viewer, "echo " + ignored + " > /dev/ttyS0");
@@ -132,6 +129,17 @@ class ConsoleJourneyTest {
                 page.keyboard().type(String.valueOf(c));
             }
         }
+    }
+
+    /** Waits (on a busy machine the first framebuffer update can take seconds) for the canvas to show text. */
+    private static void awaitLitScreen(Page page, Locator canvas, String what) throws IOException {
+        assertThat(canvas).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+        int lit = 0;
+        for (int attempt = 0; attempt < 30 && lit <= 500; attempt++) {
+            page.waitForTimeout(1000);
+            lit = litPixels(canvas.screenshot());
+        }
+        assertTrue(lit > 500, what + " (" + lit + " lit pixels)");
     }
 
     /** Pixels brighter than the black background, in a PNG of the canvas. */

@@ -45,6 +45,9 @@ final class ConsoleScript {
                 say($1 ? 'Connected, view only.' : 'Connected. Click the screen to type into it.', 'connected');
                 if (!$1) { rfb.focus(); }
               });
+              // Scale again whenever the screen's box changes (layout settling, full screen, a narrower window):
+              // a scale computed while the box was still empty would leave the canvas at zero size.
+              new ResizeObserver(() => { if (rfb.scaleViewport) { rfb.scaleViewport = true; } }).observe(screen);
               rfb.addEventListener('desktopname', event => { host.dataset.desktop = event.detail.name; });
               rfb.addEventListener('clipboard', event => { host.dataset.guestClipboard = event.detail.text; });
               host.kvmpConsole = {

@@ -7,7 +7,6 @@ import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestRegistry;
-import io.kvmportal.guest.GuestState;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -160,7 +159,7 @@ public class ConsoleService {
     }
 
     private static void requireLive(Guest guest) {
-        if (guest.state() != GuestState.RUNNING && guest.state() != GuestState.PAUSED) {
+        if (!guest.state().hasScreen()) {
             throw ConsoleException.notRunning(guest.name(), guest.state().name());
         }
     }

@@ -17,4 +17,14 @@ public enum GuestState {
     public boolean holdsRunResources() {
         return this == STARTING || this == RUNNING || this == PAUSED || this == STOPPING;
     }
+
+    /** QEMU runs and has a screen to show: running or paused. */
+    public boolean hasScreen() {
+        return this == RUNNING || this == PAUSED;
+    }
+
+    /** The portal and the host are between two states (creating, starting, stopping, deleting). */
+    public boolean transitional() {
+        return this == CREATING || this == STARTING || this == STOPPING || this == DELETING;
+    }
 }

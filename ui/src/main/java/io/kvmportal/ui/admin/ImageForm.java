@@ -6,6 +6,7 @@ import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import io.kvmportal.image.NewImage;
+import io.kvmportal.ui.Forms;
 import java.util.Locale;
 
 /** What an admin says about an image: name, OS, description, format and the least a guest from it needs. */
@@ -14,9 +15,9 @@ class ImageForm extends FormLayout {
     final TextField os = new TextField("Operating system");
     final TextArea description = new TextArea("Description");
     final Select<String> format = new Select<>();
-    final IntegerField minMemory = number("Minimum memory (MiB)", "image-min-memory", NewImage.MIN_MEMORY_MIB,
+    final IntegerField minMemory = Forms.number("Minimum memory (MiB)", "image-min-memory", NewImage.MIN_MEMORY_MIB,
             NewImage.MAX_MEMORY_MIB, 256);
-    final IntegerField minDisk = number("Minimum disk (GiB)", "image-min-disk", 1, NewImage.MAX_DISK_GIB, 1);
+    final IntegerField minDisk = Forms.number("Minimum disk (GiB)", "image-min-disk", 1, NewImage.MAX_DISK_GIB, 1);
 
     ImageForm() {
         name.setId("image-name");
@@ -45,7 +46,7 @@ class ImageForm extends FormLayout {
 
     NewImage value() {
         return new NewImage(name.getValue().strip(), description.getValue(), os.getValue().strip(), format.getValue(),
-                value(minMemory), value(minDisk));
+                Forms.value(minMemory), Forms.value(minDisk));
     }
 
     /** The format a file's name suggests; ".img" suggests none (cloud images so named are often qcow2). */
@@ -58,19 +59,5 @@ class ImageForm extends FormLayout {
         } else if (lower.endsWith(".qcow2")) {
             format.setValue("qcow2");
         }
-    }
-
-    private static int value(IntegerField field) {
-        return field.getValue() == null ? 0 : field.getValue();
-    }
-
-    private static IntegerField number(String label, String id, int min, int max, int value) {
-        IntegerField field = new IntegerField(label);
-        field.setId(id);
-        field.setMin(min);
-        field.setMax(max);
-        field.setValue(value);
-        field.setStepButtonsVisible(true);
-        return field;
     }
 }

@@ -199,8 +199,7 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
         if (stateChanged) {
             title.setText(guest.name());
             GuestBadges.update(state, guest);
-            busy.setVisible(guest.state() == GuestState.CREATING || guest.state() == GuestState.STARTING
-                    || guest.state() == GuestState.STOPPING || guest.state() == GuestState.DELETING);
+            busy.setVisible(guest.state().transitional());
             showActions(view);
             showConsole(guest);
             error.setText(guest.lastError() == null ? "" : guest.lastError());
@@ -213,7 +212,7 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
     }
 
     private void showConsole(Guest guest) {
-        boolean live = guest.state() == GuestState.RUNNING || guest.state() == GuestState.PAUSED;
+        boolean live = guest.state().hasScreen();
         console.connect.setEnabled(live);
         consoleNote.setText(live ? "" : "The console opens while the guest runs.");
         if (guest.state() == GuestState.RUNNING) {
@@ -292,7 +291,7 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
     }
 
     private void showScreen(Guest guest) {
-        boolean visible = guest.state() == GuestState.RUNNING || guest.state() == GuestState.PAUSED;
+        boolean visible = guest.state().hasScreen();
         screen.setVisible(visible);
         if (!visible) {
             screenNote.setText("The screen shows while the guest runs.");

@@ -12,6 +12,7 @@ import io.kvmportal.guest.GuestView;
 import io.kvmportal.guest.NewGuest;
 import io.kvmportal.image.Image;
 import io.kvmportal.image.ImageKind;
+import io.kvmportal.ui.Forms;
 import io.kvmportal.ui.Notifications;
 import java.util.List;
 import java.util.function.Function;
@@ -20,10 +21,10 @@ import java.util.function.Function;
 class NewGuestDialog extends Dialog {
     final TextField name = new TextField("Name");
     final Select<Image> image = new Select<>();
-    final IntegerField vcpus = number("vCPUs", "new-guest-vcpus", 1, NewGuest.MAX_VCPUS, 1);
-    final IntegerField memory = number("Memory (MiB)", "new-guest-memory", NewGuest.MIN_MEMORY_MIB,
+    final IntegerField vcpus = Forms.number("vCPUs", "new-guest-vcpus", 1, NewGuest.MAX_VCPUS, 1);
+    final IntegerField memory = Forms.number("Memory (MiB)", "new-guest-memory", NewGuest.MIN_MEMORY_MIB,
             NewGuest.MAX_MEMORY_MIB, 256);
-    final IntegerField disk = number("Disk (GiB)", "new-guest-disk", 1, NewGuest.MAX_DISK_GIB, 1);
+    final IntegerField disk = Forms.number("Disk (GiB)", "new-guest-disk", 1, NewGuest.MAX_DISK_GIB, 1);
     final Button create = new Button("Create guest");
 
     NewGuestDialog(List<Image> images, Function<NewGuest, GuestView> creator) {
@@ -62,10 +63,10 @@ class NewGuestDialog extends Dialog {
         image.setHelperText(chosen.os() + ". " + what);
         memory.setHelperText("at least " + chosen.minMemoryMib() + " MiB for this image");
         disk.setHelperText("at least " + chosen.minDiskGib() + " GiB for this image");
-        if (value(memory) < chosen.minMemoryMib()) {
+        if (Forms.value(memory) < chosen.minMemoryMib()) {
             memory.setValue(chosen.minMemoryMib());
         }
-        if (value(disk) < chosen.minDiskGib()) {
+        if (Forms.value(disk) < chosen.minDiskGib()) {
             disk.setValue(chosen.minDiskGib());
         }
     }
@@ -73,26 +74,12 @@ class NewGuestDialog extends Dialog {
     private void submit(Function<NewGuest, GuestView> creator) {
         try {
             Long imageId = image.getValue() == null ? null : image.getValue().id();
-            GuestView created = creator.apply(new NewGuest(name.getValue().strip(), imageId, value(vcpus),
-                    value(memory), value(disk)));
+            GuestView created = creator.apply(new NewGuest(name.getValue().strip(), imageId, Forms.value(vcpus),
+                    Forms.value(memory), Forms.value(disk)));
             Notifications.success("Created " + created.guest().name() + ". Start it when you are ready.");
             close();
         } catch (PortalException refused) {
             Notifications.error(refused.getMessage());
         }
-    }
-
-    private static int value(IntegerField field) {
-        return field.getValue() == null ? 0 : field.getValue();
-    }
-
-    private static IntegerField number(String label, String id, int min, int max, int value) {
-        IntegerField field = new IntegerField(label);
-        field.setId(id);
-        field.setMin(min);
-        field.setMax(max);
-        field.setValue(value);
-        field.setStepButtonsVisible(true);
-        return field;
     }
 }

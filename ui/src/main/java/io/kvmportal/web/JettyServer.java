@@ -1,6 +1,7 @@
 package io.kvmportal.web;
 
-import io.kvmportal.web.console.ConsoleEndpoint;
+import io.kvmportal.web.console.ConsoleUpgrade;
+import io.kvmportal.web.console.ScreenSelector;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.runtime.ApplicationConfiguration;
@@ -40,8 +41,9 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  *       token, then served by Micronaut's controllers;</li>
  *   <li>{@code /novnc/*} is noVNC's modules, static from the jar, for anyone (public library code);</li>
  *   <li>everything else is Vaadin, which also serves the classpath's {@code META-INF/resources};</li>
- *   <li>JSR-356 WebSocket endpoints share the port: Vaadin's push, and guests' consoles
- *       ({@link ConsoleEndpoint}), which check the session and Origin themselves.</li>
+ *   <li>{@code /console/guests/*} is guests' screens as WebSockets ({@link ConsoleUpgrade}), relayed on Jetty's
+ *       selector threads together with the guests' VNC sockets ({@link ScreenSelector});</li>
+ *   <li>Vaadin's push uses JSR-356 WebSockets on the same port.</li>
  * </ol>
  */
 @Singleton
@@ -93,16 +95,19 @@ public class JettyServer extends AbstractServletServer<Server> {
         novnc.setInitParameter("etags", "true");
         web.addServlet(novnc, "/novnc/*");
 
+        ScreenSelector screens = new ScreenSelector(server.getThreadPool(), server.getScheduler());
+        server.addBean(screens);
+        ServletHolder console = new ServletHolder("console", new ConsoleUpgrade(context, screens));
+        console.setAsyncSupported(false);
+        web.addServlet(console, ConsoleUpgrade.MAPPING);
+
         ServletHolder vaadin = new ServletHolder("vaadin", new MicronautVaadinServlet(context));
         vaadin.setInitOrder(1);
         vaadin.setAsyncSupported(true);
         web.addServlet(vaadin, "/*");
         VaadinInitializers.register(web, context);
-        // JSR-356 WebSockets on the same port: Vaadin's push (Atmosphere) needs the container; consoles use it.
-        JakartaWebSocketServletContainerInitializer.configure(web, (servletContext, container) -> {
-            container.setDefaultMaxBinaryMessageBufferSize(1 << 20);
-            container.addEndpoint(ConsoleEndpoint.config(context));
-        });
+        // JSR-356 WebSockets on the same port: Vaadin's push (Atmosphere) needs the container.
+        JakartaWebSocketServletContainerInitializer.configure(web, null);
 
         server.setHandler(web);
         server.start();

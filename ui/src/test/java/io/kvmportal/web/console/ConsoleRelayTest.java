@@ -257,10 +257,10 @@ class ConsoleRelayTest extends DatabaseTest {
     @Test
     void longReasonsAreCutToWhatACloseFrameHolds() {
         String words = "é".repeat(100);
-        String cut = SocketRelay.fitReason(words);
+        String cut = ServerFrames.fitReason(words);
         assertTrue(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 123, cut);
         assertTrue(cut.endsWith("...") && cut.startsWith("éé"), cut);
-        assertEquals("short", SocketRelay.fitReason("short"));
+        assertEquals("short", ServerFrames.fitReason("short"));
     }
 
     private ConsoleSocket openConsole() throws IOException {

@@ -1,0 +1,525 @@
+package io.kvmportal.web.console;
+
+import io.kvmportal.console.ViewOnlyRfb;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.IteratingCallback;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open console: the browser's WebSocket and the guest's VNC socket, relayed both ways on Jetty's selector
+ * threads. Nothing here blocks, so a console holds no thread of its own, and a byte crosses with one read and
+ * one write on the thread that saw it arrive. Each side takes a buffer from Jetty's pool when its first bytes come
+ * and keeps it until the console ends: giving it back whenever the side went quiet cost a fifth of a round trip.
+ * In order:
+ * <ol>
+ *   <li>screen to browser ({@link ToBrowser}): read what the screen has (up to {@link #CHUNK}), send it as one
+ *       binary frame, and read again only once the browser's socket took it all. A browser that does not read
+ *       stops the reading, and QEMU waits in turn. This is also the only writer to the browser, so the pongs
+ *       and the close frame take their turn between screen frames;</li>
+ *   <li>browser to screen ({@link FromBrowser}): frames are unmasked in place ({@link BrowserFrames}) and
+ *       written to the screen, and the browser is read again only once the screen took them;</li>
+ *   <li>ending: {@link #end} from outside (guest stopped, access revoked, an admin), the screen closing, or a
+ *       broken rule sends a close frame with a code and words for the page, closes the screen, and closes the
+ *       browser's connection once the browser answers (or after {@link #CLOSE_GRACE_SECONDS}). The browser
+ *       closing or vanishing closes the screen. Either way {@code whenEnded} runs once.</li>
+ * </ol>
+ * A refused console is a relay without a screen that ends as soon as the browser's side is open, so the page
+ * reads the refusal in words rather than a failed handshake.
+ */
+final class ConsoleRelay {
+    /**
+     * The most read from the screen, and sent to the browser as one frame, at a time: the largest buffer Jetty's
+     * pool keeps (a larger one would be allocated and freed for every read).
+     */
+    static final int CHUNK = 64 * 1024;
+    /** The browser's side carries keys, pointer moves and the odd clipboard text: a smaller buffer does. */
+    static final int BROWSER_CHUNK = 16 * 1024;
+    static final int NORMAL = 1000;
+    static final int GOING_AWAY = 1001;
+    static final int POLICY = 1008;
+    static final int UNEXPECTED = 1011;
+    private static final long CLOSE_GRACE_SECONDS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleRelay.class);
+
+    private final EndPoint browser;
+    private final ByteBufferPool pool;
+    private final Scheduler scheduler;
+    private final Traffic traffic;
+    private final ViewOnlyRfb viewOnly;
+    private final Runnable whenEnded;
+    private final BrowserConnection browserConnection;
+    private final FromBrowser fromBrowser = new FromBrowser();
+    private final ToBrowser toBrowser = new ToBrowser();
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private SocketChannel screenChannel;
+    private ScreenConnection screen;
+    private final Deque<ByteBuffer> control = new ArrayDeque<>();
+    private boolean browserOpen;
+    private boolean started;
+    private boolean ending;
+    private boolean browserSaidClose;
+    private boolean closeSent;
+    private boolean endNoticed;
+
+    /** Where the relay counts what it carried. */
+    interface Traffic {
+        Traffic NONE = new Traffic() {
+            @Override
+            public void toScreen(int bytes) {
+            }
+
+            @Override
+            public void toBrowser(int bytes) {
+            }
+        };
+
+        void toScreen(int bytes);
+
+        void toBrowser(int bytes);
+    }
+
+    private ConsoleRelay(EndPoint browser, ByteBufferPool pool, Scheduler scheduler, SocketChannel screenChannel,
+                         Traffic traffic, ViewOnlyRfb viewOnly, Runnable whenEnded) {
+        this.browser = browser;
+        this.pool = pool;
+        this.scheduler = scheduler;
+        this.screenChannel = screenChannel;
+        this.traffic = traffic;
+        this.viewOnly = viewOnly;
+        this.whenEnded = whenEnded;
+        this.browserConnection = new BrowserConnection(browser);
+    }
+
+    /**
+     * A console relaying {@code screenChannel}, which {@link ScreenSelector#register} then hands to Jetty's
+     * selector; {@code viewOnly} filters the browser's side for a viewer (null for the owner).
+     */
+    static ConsoleRelay relaying(EndPoint browser, ByteBufferPool pool, Scheduler scheduler, SocketChannel screenChannel,
+                                 Traffic traffic, ViewOnlyRfb viewOnly, Runnable whenEnded) {
+        return new ConsoleRelay(browser, pool, scheduler, screenChannel, traffic, viewOnly, whenEnded);
+    }
+
+    /** A refused console: once the browser's side is open it is closed with {@code code} and {@code words}. */
+    static ConsoleRelay refusing(EndPoint browser, ByteBufferPool pool, Scheduler scheduler, int code, String words) {
+        ConsoleRelay relay = new ConsoleRelay(browser, pool, scheduler, null, Traffic.NONE, null, () -> { });
+        relay.end(code, words);
+        return relay;
+    }
+
+    /** The connection that takes over the browser's socket after the handshake's 101. */
+    Connection browserConnection() {
+        return browserConnection;
+    }
+
+    SocketChannel screenChannel() {
+        synchronized (lock) {
+            return screenChannel;
+        }
+    }
+
+    /** Jetty's selector registered the screen's socket: the guest's side of the relay. */
+    Connection screenRegistered(EndPoint endPoint) {
+        ScreenConnection connection = new ScreenConnection(endPoint);
+        boolean closeNow;
+        synchronized (lock) {
+            screen = connection;
+            closeNow = ending;
+        }
+        if (closeNow) {
+            endPoint.close();
+        }
+        return connection;
+    }
+
+    /** Ends the console from outside, or for a reason of its own: the page gets the code and the words. */
+    void end(int code, String words) {
+        boolean flush;
+        synchronized (lock) {
+            if (ending) {
+                return;
+            }
+            ending = true;
+            control.add(ServerFrames.close(code, words));
+            flush = started;
+        }
+        closeScreen();
+        noticeEnd();
+        if (flush) {
+            toBrowser.iterate();
+        } else {
+            startIfReady();
+        }
+    }
+
+    /** The browser's side closed, failed or never opened: nothing more can reach it. */
+    void browserGone() {
+        synchronized (lock) {
+            ending = true;
+            control.clear();
+        }
+        closeScreen();
+        browser.close();
+        noticeEnd();
+    }
+
+    private void closeScreen() {
+        ScreenConnection connection;
+        SocketChannel channel;
+        synchronized (lock) {
+            connection = screen;
+            channel = screenChannel;
+        }
+        if (connection != null) {
+            connection.getEndPoint().close();
+        } else if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("Closing a console's screen socket: {}", e.toString());
+            }
+        }
+    }
+
+    private void noticeEnd() {
+        synchronized (lock) {
+            if (endNoticed) {
+                return;
+            }
+            endNoticed = true;
+        }
+        whenEnded.run();
+    }
+
+    private void startIfReady() {
+        synchronized (lock) {
+            boolean screenReady = screen != null || screenChannel == null || ending;
+            if (started || !browserOpen || !screenReady) {
+                return;
+            }
+            started = true;
+        }
+        fromBrowser.iterate();
+        toBrowser.iterate();
+    }
+
+    private ScreenConnection screen() {
+        synchronized (lock) {
+            return ending ? null : screen;
+        }
+    }
+
+    private void queueControl(ByteBuffer frame) {
+        synchronized (lock) {
+            if (!ending) {
+                control.add(frame);
+            }
+        }
+        toBrowser.iterate();
+    }
+
+    /** After our close frame went out: close at once if the browser closed first, else give it time to answer. */
+    private void closeFrameSent() {
+        boolean answered;
+        synchronized (lock) {
+            closeSent = true;
+            answered = browserSaidClose;
+        }
+        if (answered) {
+            browser.close();
+        } else {
+            browser.shutdownOutput();
+            scheduler.schedule(browser::close, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The browser's close frame came: answer it if we have not spoken yet, or close if that was its answer. */
+    private void browserSaidClose(int code) {
+        boolean answered;
+        synchronized (lock) {
+            browserSaidClose = true;
+            answered = closeSent;
+        }
+        if (answered) {
+            browser.close();
+        } else {
+            end(BrowserFrames.sendableCloseCode(code) ? code : NORMAL, "");
+        }
+    }
+
+    private static boolean isClose(ByteBuffer frame) {
+        return (frame.get(frame.position()) & 0x0f) == 0x8;
+    }
+
+    /** The guest's screen to the browser, and the only writer to the browser. */
+    private final class ToBrowser extends IteratingCallback {
+        private final ByteBuffer header = ByteBuffer.allocate(ServerFrames.MAX_HEADER);
+        private RetainableByteBuffer buffer;
+        private boolean closeWritten;
+
+        @Override
+        protected Action process() {
+            if (closeWritten) {
+                release();
+                closeFrameSent();
+                return Action.SUCCEEDED;
+            }
+            ByteBuffer frame;
+            synchronized (lock) {
+                frame = control.poll();
+            }
+            if (frame != null) {
+                closeWritten = isClose(frame);
+                browser.write(this, frame);
+                return Action.SCHEDULED;
+            }
+            ScreenConnection from;
+            synchronized (lock) {
+                if (ending) {
+                    // The browser is gone (an end's close frame would have been in the queue).
+                    release();
+                    return Action.SUCCEEDED;
+                }
+                from = screen;
+            }
+            if (from == null) {
+                return Action.IDLE;
+            }
+            if (buffer == null) {
+                buffer = pool.acquire(CHUNK, true);
+            }
+            ByteBuffer data = buffer.getByteBuffer();
+            BufferUtil.clear(data);
+            int read;
+            try {
+                read = from.getEndPoint().fill(data);
+            } catch (IOException broken) {
+                LOG.debug("Reading a guest's screen: {}", broken.toString());
+                read = -2;
+            }
+            if (read == 0) {
+                if (!from.isFillInterested()) {
+                    from.fillInterested();
+                }
+                return Action.IDLE;
+            }
+            if (read < 0) {
+                release();
+                end(read == -1 ? NORMAL : UNEXPECTED, read == -1
+                        ? "The guest's screen closed the connection." : "The connection to the guest's screen broke.");
+                return Action.IDLE;
+            }
+            traffic.toBrowser(read);
+            browser.write(this, ServerFrames.binaryHeader(header, read), data);
+            return Action.SCHEDULED;
+        }
+
+        private void release() {
+            if (buffer != null) {
+                buffer.release();
+                buffer = null;
+            }
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable cause) {
+            release();
+            browserGone();
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+    }
+
+    /** The browser's frames to the guest's screen. */
+    private final class FromBrowser extends IteratingCallback {
+        private final BrowserFrames frames = new BrowserFrames();
+        private RetainableByteBuffer buffer;
+
+        @Override
+        protected Action process() {
+            while (true) {
+                if (buffer == null) {
+                    buffer = pool.acquire(BROWSER_CHUNK, true);
+                    BufferUtil.clear(buffer.getByteBuffer());
+                }
+                ByteBuffer in = buffer.getByteBuffer();
+                BrowserFrames.Event event;
+                try {
+                    event = frames.next(in);
+                } catch (BrowserFrames.Violation broken) {
+                    release();
+                    end(broken.closeCode(), broken.getMessage());
+                    return Action.SUCCEEDED;
+                }
+                switch (event.kind()) {
+                    case DATA -> {
+                        ByteBuffer out = forScreen(event.payload());
+                        ScreenConnection to = screen();
+                        if (out != null && out.hasRemaining() && to != null) {
+                            traffic.toScreen(out.remaining());
+                            to.getEndPoint().write(this, out);
+                            return Action.SCHEDULED;
+                        }
+                    }
+                    case PING -> queueControl(ServerFrames.pong(event.payload()));
+                    case PONG -> {
+                        // an answer to nothing we asked; nothing to do
+                    }
+                    case CLOSE -> {
+                        release();
+                        browserSaidClose(event.closeCode());
+                        return Action.SUCCEEDED;
+                    }
+                    case NEED_MORE -> {
+                        int read;
+                        try {
+                            read = browser.fill(in);
+                        } catch (IOException gone) {
+                            read = -1;
+                        }
+                        if (read < 0) {
+                            release();
+                            browserGone();
+                            return Action.SUCCEEDED;
+                        }
+                        if (read == 0) {
+                            if (!browserConnection.isFillInterested()) {
+                                browserConnection.fillInterested();
+                            }
+                            return Action.IDLE;
+                        }
+                    }
+                    default -> throw new IllegalStateException(event.kind().name());
+                }
+            }
+        }
+
+        /** What of the browser's bytes goes to the screen: all, for the owner; what a viewer may send, for a viewer. */
+        private ByteBuffer forScreen(ByteBuffer payload) {
+            if (viewOnly == null) {
+                return payload;
+            }
+            try {
+                return viewOnly.filter(payload);
+            } catch (ViewOnlyRfb.RefusedMessage refused) {
+                end(POLICY, "View only: " + refused.getMessage());
+                return null;
+            }
+        }
+
+        private void release() {
+            if (buffer != null) {
+                buffer.release();
+                buffer = null;
+            }
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable cause) {
+            release();
+            LOG.debug("Writing to a guest's screen: {}", cause.toString());
+            end(UNEXPECTED, "The connection to the guest's screen broke.");
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+    }
+
+    /** The browser's socket after the 101: read when readable, closed when idle too long. */
+    private final class BrowserConnection extends AbstractConnection.NonBlocking implements Connection.UpgradeTo {
+        BrowserConnection(EndPoint endPoint) {
+            super(endPoint, Runnable::run);
+        }
+
+        @Override
+        public void onUpgradeTo(ByteBuffer prefilled) {
+            if (BufferUtil.hasContent(prefilled)) {
+                // Frames sent right behind the handshake, before Jetty handed the socket over.
+                fromBrowser.buffer = pool.acquire(Math.max(BROWSER_CHUNK, prefilled.remaining()), true);
+                ByteBuffer in = fromBrowser.buffer.getByteBuffer();
+                BufferUtil.clear(in);
+                BufferUtil.append(in, prefilled);
+            }
+        }
+
+        @Override
+        public void onOpen() {
+            super.onOpen();
+            synchronized (lock) {
+                browserOpen = true;
+            }
+            startIfReady();
+        }
+
+        @Override
+        public void onFillable() {
+            fromBrowser.iterate();
+        }
+
+        @Override
+        public void onFillInterestedFailed(Throwable cause) {
+            // Closed while waiting to read: the next fill sees it, and the relay ends.
+            fromBrowser.iterate();
+        }
+
+        @Override
+        public boolean onIdleExpired(TimeoutException timeout) {
+            end(GOING_AWAY, "The console was idle for too long.");
+            return false;
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            super.onClose(cause);
+            browserGone();
+        }
+    }
+
+    /** The guest's VNC socket, registered with Jetty's selector. */
+    private final class ScreenConnection extends AbstractConnection.NonBlocking {
+        ScreenConnection(EndPoint endPoint) {
+            super(endPoint, Runnable::run);
+        }
+
+        @Override
+        public void onOpen() {
+            super.onOpen();
+            startIfReady();
+        }
+
+        @Override
+        public void onFillable() {
+            toBrowser.iterate();
+        }
+
+        @Override
+        public void onFillInterestedFailed(Throwable cause) {
+            toBrowser.iterate();
+        }
+
+        @Override
+        public boolean onIdleExpired(TimeoutException timeout) {
+            // A quiet screen is a still picture, not a fault; the browser's side has the idle timeout.
+            return false;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.kvmportal.web.console;
+
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * Jetty's selector for guests' VNC sockets: the portal connects to a screen itself (after checking who serves
+ * it), then hands the connected unix socket here, so both sides of a console are read and written by selector
+ * threads and no console needs a thread of its own. A bean of the Jetty server, started and stopped with it.
+ */
+public final class ScreenSelector extends SelectorManager {
+
+    public ScreenSelector(Executor executor, Scheduler scheduler) {
+        // One selector: a console's traffic is bounded by a person at a screen, not by this thread.
+        super(executor, scheduler, 1);
+    }
+
+    /** Registers a console's connected screen socket; the relay gets its side once the selector has it. */
+    void register(ConsoleRelay relay) throws IOException {
+        SocketChannel channel = relay.screenChannel();
+        channel.configureBlocking(false);
+        accept(channel, relay);
+    }
+
+    @Override
+    protected EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key) {
+        SocketChannelEndPoint endPoint = new SocketChannelEndPoint((SocketChannel) channel, selector, key,
+                getScheduler());
+        // A still picture sends nothing for as long as it likes; the browser's side has the idle timeout.
+        endPoint.setIdleTimeout(0);
+        return endPoint;
+    }
+
+    @Override
+    protected void onAcceptFailed(SelectableChannel channel, Throwable cause, Object relay) {
+        super.onAcceptFailed(channel, cause, relay);
+        ((ConsoleRelay) relay).end(ConsoleRelay.UNEXPECTED, "The portal could not watch the guest's screen.");
+    }
+
+    @Override
+    public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object relay) {
+        return ((ConsoleRelay) relay).screenRegistered(endPoint);
+    }
+}

@@ -270,6 +270,8 @@ final class ConsoleRelay {
         private final ByteBuffer header = ByteBuffer.allocate(ServerFrames.MAX_HEADER);
         private RetainableByteBuffer buffer;
         private boolean closeWritten;
+        /** The last read took less than the buffer held, so the socket is most likely empty now. */
+        private boolean drained;
 
         @Override
         protected Action process() {
@@ -306,7 +308,9 @@ final class ConsoleRelay {
             BufferUtil.clear(data);
             int read;
             try {
-                read = from.getEndPoint().fill(data);
+                // Reading a socket just emptied only to learn that it is empty would cost a call per message.
+                read = drained ? 0 : from.getEndPoint().fill(data);
+                drained = read > 0 && read < data.capacity();
             } catch (IOException broken) {
                 LOG.debug("Reading a guest's screen: {}", broken.toString());
                 read = -2;
@@ -351,6 +355,8 @@ final class ConsoleRelay {
     private final class FromBrowser extends IteratingCallback {
         private final BrowserFrames frames = new BrowserFrames();
         private RetainableByteBuffer buffer;
+        /** As {@link ToBrowser#drained}: the last read left room in the buffer. */
+        private boolean drained;
 
         @Override
         protected Action process() {
@@ -390,7 +396,9 @@ final class ConsoleRelay {
                     case NEED_MORE -> {
                         int read;
                         try {
-                            read = browser.fill(in);
+                            int room = in.capacity() - in.remaining();
+                            read = drained ? 0 : browser.fill(in);
+                            drained = read > 0 && read < room;
                         } catch (IOException gone) {
                             read = -1;
                         }

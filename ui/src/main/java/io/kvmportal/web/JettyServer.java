@@ -30,6 +30,7 @@ import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketSe
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
@@ -97,6 +98,12 @@ public class JettyServer extends AbstractServletServer<Server> {
 
         ScreenSelector screens = new ScreenSelector(server.getThreadPool(), server.getScheduler());
         server.addBean(screens);
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopping(LifeCycle stopping) {
+                screens.endAll();
+            }
+        });
         ServletHolder console = new ServletHolder("console", new ConsoleUpgrade(context, screens));
         console.setAsyncSupported(false);
         web.addServlet(console, ConsoleUpgrade.MAPPING);

@@ -503,9 +503,13 @@ final class ConsoleRelay {
     }
 
     /** The guest's VNC socket, registered with Jetty's selector. */
-    private final class ScreenConnection extends AbstractConnection.NonBlocking {
+    final class ScreenConnection extends AbstractConnection.NonBlocking {
         ScreenConnection(EndPoint endPoint) {
             super(endPoint, Runnable::run);
+        }
+
+        ConsoleRelay relay() {
+            return ConsoleRelay.this;
         }
 
         @Override

@@ -28,6 +28,8 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -64,7 +66,10 @@ public class JettyServer extends AbstractServletServer<Server> {
     @Override
     protected void startServer() throws Exception {
         Server server = getServer();
-        connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        // No "Server: Jetty(12.x)" on every answer: a version number only helps whoever looks for its bugs.
+        http.setSendServerVersion(false);
+        connector = new ServerConnector(server, new HttpConnectionFactory(http));
         // Micronaut's -1 means "any free port"; Jetty's word for that is 0.
         connector.setPort(Math.max(0, configuration.getPort().orElse(8080)));
         configuration.getHost().ifPresent(connector::setHost);

@@ -1,6 +1,7 @@
 package io.kvmportal.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,18 @@ abstract class ApiContract extends DatabaseTest {
         HttpResponse<String> health = client.get("/api/v1/health");
         assertEquals(200, health.statusCode());
         assertEquals("UP", field(health, "database"));
+    }
+
+    /** The API, the UI and a missing page alike: the browser's protections on, and no server version to look up. */
+    @Test
+    void everyAnswerCarriesTheSecurityHeadersAndNoServerVersion() {
+        for (String path : List.of("/api/v1/health", "/api/v1/me", "/login", "/no/such/page")) {
+            HttpResponse<String> answer = client.get(path);
+            assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(""), path);
+            assertEquals("DENY", answer.headers().firstValue("X-Frame-Options").orElse(""), path);
+            assertTrue(answer.headers().firstValue("Server").isEmpty(), path + ": " + answer.headers().map());
+            assertFalse(answer.body().contains("12.1."), path + " names Jetty's version: " + answer.body());
+        }
     }
 
     @Test

@@ -53,6 +53,7 @@ final class ConsoleRelay {
     static final int POLICY = 1008;
     static final int UNEXPECTED = 1011;
     private static final long CLOSE_GRACE_SECONDS = 5;
+    private static final long SCREEN_END_GRACE_MILLIS = 500;
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleRelay.class);
 
     private final EndPoint browser;
@@ -321,10 +322,15 @@ final class ConsoleRelay {
                 }
                 return Action.IDLE;
             }
+            if (read == -1) {
+                // QEMU closes its screen as it exits, and the portal hears of the exit a moment later: wait a
+                // little for that end, whose words ("The guest stopped.") tell the page to reconnect when it runs.
+                scheduler.schedule(() -> end(NORMAL, "The guest's screen closed the connection."),
+                        SCREEN_END_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                return Action.IDLE;
+            }
             if (read < 0) {
-                release();
-                end(read == -1 ? NORMAL : UNEXPECTED, read == -1
-                        ? "The guest's screen closed the connection." : "The connection to the guest's screen broke.");
+                end(UNEXPECTED, "The connection to the guest's screen broke.");
                 return Action.IDLE;
             }
             traffic.toBrowser(read);

@@ -23,8 +23,8 @@ import java.util.Map;
 /**
  * The portal for {@link ConsoleProxyBenchmark}, in a JVM of its own (as websockify is a process of its own): the
  * real web shell and console endpoint, on an in-memory H2 database, with every guest's screen replaced by the
- * benchmark's TCP source (args[0] is its port), and beside it a {@link PlainRelay} to the same source. It prints
- * {@code BENCH ready <port> <guestId> <plain relay port>}, then answers
+ * benchmark's TCP source (args[0] is its port), and beside it a {@link PlainRelay} and a {@link SpliceRelay} to the
+ * same source. It prints {@code BENCH ready <port> <guestId> <plain relay port> <splice relay port>}, then answers
  * {@code memory} on stdin with its heap, direct buffers, threads and RSS after a full GC.
  */
 public final class BenchPortal {
@@ -56,8 +56,9 @@ public final class BenchPortal {
             GuestRegistry guests = context.getBean(GuestRegistry.class);
             long guest = guests.reserveNew(user.actor(), new NewGuest("bench", null, 1, 128, 1)).id();
             guests.advance(guest, GuestState.CREATING, GuestState.RUNNING, null);
-            try (PlainRelay plain = new PlainRelay(source)) {
-                System.out.println("BENCH ready " + server.getPort() + " " + guest + " " + plain.port());
+            try (PlainRelay plain = new PlainRelay(source); SpliceRelay splice = new SpliceRelay(source)) {
+                System.out.println("BENCH ready " + server.getPort() + " " + guest + " " + plain.port() + " "
+                        + splice.port());
                 answerCommands();
             }
         } finally {

@@ -9,8 +9,9 @@ import java.util.OptionalLong;
 
 /**
  * Benchmark, not a test: the portal's console relay against Debian's websockify in one run, both relaying the same
- * TCP source ({@link BenchSource}) to the same minimal WebSocket client, with the direct TCP path as the floor and
- * a plain TCP relay ({@link PlainRelay}, no WebSocket) as the best any relay could do here.
+ * TCP source ({@link BenchSource}) to the same minimal WebSocket client, with the direct TCP path as the floor, a
+ * plain TCP relay ({@link PlainRelay}, no WebSocket) as the best a copying relay could do here, and a splice(2)
+ * relay ({@link SpliceRelay}, no copies, no WebSocket) as the best any relay could do here.
  * Figures: throughput of a 256 MiB stream, round trips of 16-byte messages (median, p99, and what the relay adds to
  * the direct path), the relay process's CPU time per GiB and per message (steadier than wall time on a busy
  * machine; see {@link Route#cpuTicks}), and the portal's memory per open console. Rounds alternate between the routes. The portal
@@ -49,7 +50,7 @@ public final class ConsoleProxyBenchmark {
         try (BenchSource source = new BenchSource(); Relays.Portal portal = new Relays.Portal(source.port());
              Relays.Websockify websockify = new Relays.Websockify(source.port())) {
             List<Route> routes = List.of(new Route.Direct("direct TCP", source.port(), OptionalLong.empty()),
-                    websockify.route(), portal.route(), portal.plainRoute());
+                    websockify.route(), portal.route(), portal.plainRoute(), portal.spliceRoute());
             List<Figures> figures = new ArrayList<>();
             for (Route route : routes) {
                 // Warm-up, unmeasured: the JIT compiles the portal's hot paths meanwhile.
@@ -136,6 +137,10 @@ public final class ConsoleProxyBenchmark {
                 (percentile(own, 0.5) - percentile(direct, 0.5)) / (percentile(ws, 0.5) - percentile(direct, 0.5)),
                 (percentile(own, 0.99) - percentile(direct, 0.99)) / (percentile(ws, 0.99) - percentile(direct, 0.99)),
                 cpuPerMessageMicros(portal) / cpuPerMessageMicros(websockify));
+        System.out.printf(Locale.ROOT, "Without WebSocket, for scale: plain relay / websockify throughput %.2fx,"
+                        + " splice relay / websockify %.2fx%n",
+                median(figures.get(3).mibPerSecond) / median(websockify.mibPerSecond),
+                median(figures.get(4).mibPerSecond) / median(websockify.mibPerSecond));
     }
 
     private static double cpuPerGib(Figures f) {

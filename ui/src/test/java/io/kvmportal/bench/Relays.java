@@ -63,19 +63,22 @@ final class Relays {
 
     /** {@link BenchPortal} in a child JVM with this class path; its lines starting "BENCH " are its answers. */
     static final class Portal implements AutoCloseable {
-        private static final Pattern READY = Pattern.compile("BENCH ready (\\d+) (\\d+) (\\d+)");
+        private static final Pattern READY = Pattern.compile("BENCH ready (\\d+) (\\d+) (\\d+) (\\d+)");
         private final Process process;
         private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
         private final PrintStream commands;
         private final int port;
         private final long guest;
         private final int plainPort;
+        private final int splicePort;
         private final PortalClient client;
         private final String bearer;
 
         Portal(int sourcePort) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            // SpliceRelay reads the sockets' descriptors from the JDK's internals.
+            process = new ProcessBuilder(java, "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"),
                     BenchPortal.class.getName(), Integer.toString(sourcePort)).redirectErrorStream(true).start();
             commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
             Thread reader = new Thread(this::readAnswers, "bench-portal-output");
@@ -89,6 +92,7 @@ final class Relays {
             port = Integer.parseInt(ready.group(1));
             guest = Long.parseLong(ready.group(2));
             plainPort = Integer.parseInt(ready.group(3));
+            splicePort = Integer.parseInt(ready.group(4));
             client = new PortalClient(port);
             String issued = client.send("POST", "/api/v1/auth/token", "{\"login\":\"" + BenchPortal.LOGIN
                     + "\",\"password\":\"" + BenchPortal.PASSWORD + "\"}").body();
@@ -102,6 +106,11 @@ final class Relays {
         /** TCP through {@link PlainRelay} in the portal's JVM: the cost of relaying without WebSocket. */
         Route plainRoute() {
             return new Route.Direct("plain relay", plainPort, OptionalLong.of(process.pid()));
+        }
+
+        /** TCP through {@link SpliceRelay} in the portal's JVM: the ceiling of any relay here. */
+        Route spliceRoute() {
+            return new Route.Direct("splice relay", splicePort, OptionalLong.of(process.pid()));
         }
 
         private String ticketPath() {

@@ -1,6 +1,7 @@
 package io.kvmportal.ui.guest;
 
 import com.vaadin.flow.component.ClientCallable;
+import com.vaadin.flow.component.Text;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -66,7 +67,8 @@ class GuestConsole extends Div {
                 "this.kvmpConsole && this.kvmpConsole.scale($0)", change.getValue()));
         keys.setId("console-keys");
         keys.addThemeVariants(MenuBarVariant.LUMO_SMALL, MenuBarVariant.LUMO_TERTIARY);
-        MenuItem send = keys.addItem("Send keys");
+        MenuItem send = keys.addItem(VaadinIcon.KEYBOARD.create());
+        send.add(new Text("Send keys"));
         SubMenu combos = send.getSubMenu();
         combos.addItem("Ctrl+Alt+Del", click -> getElement().executeJs(
                 "this.kvmpConsole && this.kvmpConsole.ctrlAltDel()"));

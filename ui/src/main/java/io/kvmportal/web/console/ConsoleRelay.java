@@ -224,10 +224,15 @@ final class ConsoleRelay {
         }
     }
 
-    private void queueControl(ByteBuffer frame) {
+    /**
+     * Queues the answer to a ping in place of one still waiting (RFC 6455 5.5.3 lets a pong answer only the latest
+     * ping): the browser is read on while its socket is full, and a pong for every ping would pile up.
+     */
+    private void queuePong(ByteBuffer pong) {
         synchronized (lock) {
             if (!ending) {
-                control.add(frame);
+                control.removeIf(frame -> !isClose(frame));
+                control.add(pong);
             }
         }
         toBrowser.iterate();
@@ -390,7 +395,7 @@ final class ConsoleRelay {
                             return Action.SCHEDULED;
                         }
                     }
-                    case PING -> queueControl(ServerFrames.pong(event.payload()));
+                    case PING -> queuePong(ServerFrames.pong(event.payload()));
                     case PONG -> {
                         // an answer to nothing we asked; nothing to do
                     }

@@ -104,6 +104,39 @@ class ConsoleProtocolTest extends FakeScreenPortal {
         }
     }
 
+    /**
+     * RFC 6455 5.5.3 lets a pong answer only the latest ping. A browser that pings and does not read must not
+     * make the portal keep a pong for every ping: the answers it finally reads are far fewer than its pings (the
+     * sockets' buffers between them hold a few MB at most: tcp_wmem's 4 MB), and the last one is to its last ping.
+     */
+    @Test
+    void aBrowserThatPingsWithoutReadingGetsTheLatestPongOnly() throws Exception {
+        int pings = 100_000;
+        try (RawWebSocket browser = RawWebSocket.open(server.getPort(), ticketPath(), 4096, "Origin", client.origin(),
+                "Cookie", session); SocketChannel guest = acceptScreen()) {
+            byte[] payload = new byte[125];
+            ByteBuffer frames = ByteBuffer.allocate(pings * (2 + 4 + payload.length));
+            for (int i = 0; i < pings; i++) {
+                ByteBuffer.wrap(payload).putInt(i);
+                frames.put(RawWebSocket.frame(0x89, true, payload));
+            }
+            browser.send(frames.flip());
+            int pongs = 0;
+            int last = -1;
+            while (last != pings - 1) {
+                RawWebSocket.Frame pong = browser.readFrame(Duration.ofSeconds(10));
+                assertEquals(OP_PONG, pong.opcode());
+                int answered = ByteBuffer.wrap(pong.payload()).getInt();
+                assertTrue(answered > last, "pong " + answered + " after pong " + last);
+                last = answered;
+                pongs++;
+            }
+            assertTrue(pongs < pings / 2, pongs + " pongs queued for " + pings + " pings");
+            assertEquals(1, openConsoles().size());
+            closeNormally(browser);
+        }
+    }
+
     @Test
     void aTextFrameIsClosedWith1003() throws Exception {
         assertRefused(0x81, true, bytes("hello"), 1003, "The console carries binary messages only.");

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *       written to the screen, and the browser is read again only once the screen took them;</li>
  *   <li>ending: {@link #end} from outside (guest stopped, access revoked, an admin), the screen closing, or a
  *       broken rule sends a close frame with a code and words for the page, closes the screen, and closes the
- *       browser's connection once the browser answers (or after {@link #CLOSE_GRACE_SECONDS}). The browser
- *       closing or vanishing closes the screen. Either way {@code whenEnded} runs once.</li>
+ *       browser's connection once the browser answers (or after {@link #CLOSE_GRACE_SECONDS}, or, if the browser
+ *       does not even take the close frame, an idle timeout later). The browser closing or vanishing closes the
+ *       screen. Either way {@code whenEnded} runs once.</li>
  * </ol>
  * A refused console is a relay without a screen that ends as soon as the browser's side is open, so the page
  * reads the refusal in words rather than a failed handshake.
@@ -502,7 +503,17 @@ final class ConsoleRelay {
 
         @Override
         public boolean onIdleExpired(TimeoutException timeout) {
-            end(GOING_AWAY, "The console was idle for too long.");
+            boolean alreadyEnding;
+            synchronized (lock) {
+                alreadyEnding = ending;
+            }
+            if (alreadyEnding) {
+                // An idle period since the console ended, and the browser has neither taken our close frame nor
+                // answered it: it stopped reading, and its socket and buffer would be held for as long as it likes.
+                browser.close();
+            } else {
+                end(GOING_AWAY, "The console was idle for too long.");
+            }
             return false;
         }
 

@@ -81,6 +81,13 @@ class ConsoleProtocolTest extends FakeScreenPortal {
         assertEquals(List.of("binary"), handshake(RFC_KEY, "chat, binary").values("Sec-WebSocket-Protocol"));
     }
 
+    /** Firefox asks with "Connection: keep-alive, Upgrade"; header values are case-insensitive tokens. */
+    @Test
+    void upgradeIsATokenAmongOthers() throws Exception {
+        assertEquals(101, handshake(RFC_KEY, "binary", "Upgrade", "WebSocket", "Connection", "keep-alive, Upgrade")
+                .status());
+    }
+
     @Test
     void aPingIsAnsweredWithItsPayloadAndTheConsoleRelaysOn() throws Exception {
         try (RawWebSocket browser = openRaw(); SocketChannel guest = acceptScreen()) {
@@ -163,6 +170,25 @@ class ConsoleProtocolTest extends FakeScreenPortal {
         }
     }
 
+    /**
+     * The other way round: the screen ends the console, the portal says so and stops sending, and the browser's
+     * answer closes the connection at once (not a grace period later).
+     */
+    @Test
+    void theBrowsersAnswerToTheServersCloseEndsTheConnection() throws Exception {
+        try (RawWebSocket browser = openRaw()) {
+            acceptScreen().close();
+            RawWebSocket.Frame close = browser.readFrame(SECOND);
+            assertEquals(OP_CLOSE, close.opcode());
+            assertEquals(1000, close.closeCode());
+            assertEquals("The guest's screen closed the connection.", close.closeReason());
+            assertTrue(browser.closedWithin(SECOND), "the server sent more after its close frame");
+            assertNoConsoleWithin(SECOND);
+            browser.send(0x88, true, new byte[] {0x03, (byte) 0xe8});
+            assertPortalClosesWithin(browser.localPort(), SECOND, "the browser's answer did not close the connection");
+        }
+    }
+
     /** A client may send its first frames without waiting for the 101; Jetty has read them with the request. */
     @Test
     void framesRightBehindTheHandshakeReachTheScreen() throws Exception {
@@ -208,10 +234,15 @@ class ConsoleProtocolTest extends FakeScreenPortal {
         return RawWebSocket.open(server.getPort(), ticketPath(), 0, "Origin", client.origin(), "Cookie", session);
     }
 
-    /** Opens a console with this key, offering {@code protocols} (or none), and ends it; answers the 101's head. */
-    private Head handshake(String key, String protocols) throws Exception {
-        List<String> headers = new ArrayList<>(List.of("Upgrade", "websocket", "Connection", "Upgrade",
-                "Sec-WebSocket-Version", "13", "Sec-WebSocket-Key", key, "Origin", client.origin(), "Cookie", session));
+    /**
+     * Opens a console with this key, offering {@code protocols} (or none), and ends it; answers the 101's head.
+     * {@code upgrade} is the Upgrade and Connection headers, if not the usual ones.
+     */
+    private Head handshake(String key, String protocols, String... upgrade) throws Exception {
+        List<String> headers = new ArrayList<>(upgrade.length > 0 ? List.of(upgrade)
+                : List.of("Upgrade", "websocket", "Connection", "Upgrade"));
+        headers.addAll(List.of("Sec-WebSocket-Version", "13", "Sec-WebSocket-Key", key, "Origin", client.origin(),
+                "Cookie", session));
         if (protocols != null) {
             headers.addAll(List.of("Sec-WebSocket-Protocol", protocols));
         }

@@ -178,7 +178,8 @@ class ConsoleProtocolTest extends FakeScreenPortal {
     void theBrowsersAnswerToTheServersCloseEndsTheConnection() throws Exception {
         try (RawWebSocket browser = openRaw()) {
             acceptScreen().close();
-            RawWebSocket.Frame close = browser.readFrame(SECOND);
+            // The portal waits half a second for word that the guest stopped before it blames the screen.
+            RawWebSocket.Frame close = browser.readFrame(Duration.ofSeconds(3));
             assertEquals(OP_CLOSE, close.opcode());
             assertEquals(1000, close.closeCode());
             assertEquals("The guest's screen closed the connection.", close.closeReason());

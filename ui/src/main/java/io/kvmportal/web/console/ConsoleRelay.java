@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *       written to the screen, and the browser is read again only once the screen took them;</li>
  *   <li>ending: {@link #end} from outside (guest stopped, access revoked, an admin), the screen closing, or a
  *       broken rule sends a close frame with a code and words for the page, closes the screen, and closes the
- *       browser's connection once the browser answers (or after {@link #CLOSE_GRACE_SECONDS}). The browser
- *       closing or vanishing closes the screen. Either way {@code whenEnded} runs once.</li>
+ *       browser's connection once the browser answers (or after {@link #CLOSE_GRACE_SECONDS}, or, if the browser
+ *       does not even take the close frame, an idle timeout later). The browser closing or vanishing closes the
+ *       screen. Either way {@code whenEnded} runs once.</li>
  * </ol>
  * A refused console is a relay without a screen that ends as soon as the browser's side is open, so the page
  * reads the refusal in words rather than a failed handshake.
@@ -224,10 +225,15 @@ final class ConsoleRelay {
         }
     }
 
-    private void queueControl(ByteBuffer frame) {
+    /**
+     * Queues the answer to a ping in place of one still waiting (RFC 6455 5.5.3 lets a pong answer only the latest
+     * ping): the browser is read on while its socket is full, and a pong for every ping would pile up.
+     */
+    private void queuePong(ByteBuffer pong) {
         synchronized (lock) {
             if (!ending) {
-                control.add(frame);
+                control.removeIf(frame -> !isClose(frame));
+                control.add(pong);
             }
         }
         toBrowser.iterate();
@@ -390,7 +396,7 @@ final class ConsoleRelay {
                             return Action.SCHEDULED;
                         }
                     }
-                    case PING -> queueControl(ServerFrames.pong(event.payload()));
+                    case PING -> queuePong(ServerFrames.pong(event.payload()));
                     case PONG -> {
                         // an answer to nothing we asked; nothing to do
                     }
@@ -497,7 +503,17 @@ final class ConsoleRelay {
 
         @Override
         public boolean onIdleExpired(TimeoutException timeout) {
-            end(GOING_AWAY, "The console was idle for too long.");
+            boolean alreadyEnding;
+            synchronized (lock) {
+                alreadyEnding = ending;
+            }
+            if (alreadyEnding) {
+                // An idle period since the console ended, and the browser has neither taken our close frame nor
+                // answered it: it stopped reading, and its socket and buffer would be held for as long as it likes.
+                browser.close();
+            } else {
+                end(GOING_AWAY, "The console was idle for too long.");
+            }
             return false;
         }
 

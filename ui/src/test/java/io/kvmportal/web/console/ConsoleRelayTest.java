@@ -4,38 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kvmportal.account.AccountService;
-import io.kvmportal.account.NewUser;
-import io.kvmportal.account.Role;
 import io.kvmportal.account.UserView;
-import io.kvmportal.guest.GuestRegistry;
-import io.kvmportal.guest.GuestState;
-import io.kvmportal.guest.NewGuest;
-import io.kvmportal.testing.DatabaseTest;
-import io.kvmportal.testing.TestDatabase;
-import io.kvmportal.web.PortalClient;
-import io.micronaut.core.type.Argument;
-import io.micronaut.json.JsonMapper;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,73 +23,7 @@ import org.junit.jupiter.api.Test;
  * consoles, and a user's consoles are limited.
  */
 @MicronautTest(transactional = false)
-class ConsoleRelayTest extends DatabaseTest {
-    private static final String ADMIN_PASSWORD = "admin-password-1";
-    private static final Duration SECOND = Duration.ofSeconds(1);
-    @Inject
-    EmbeddedServer server;
-    @Inject
-    AccountService accounts;
-    @Inject
-    GuestRegistry guests;
-    @Inject
-    FakeScreens screens;
-    @Inject
-    JsonMapper json;
-    private Path dir;
-    private ServerSocketChannel screen;
-    private PortalClient client;
-    private String session;
-    private String adminToken;
-    private long guestId;
-    private UserView user;
-
-    @Override
-    protected TestDatabase createDatabase() {
-        return TestDatabase.h2();
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(super.getProperties());
-        properties.put("portal.admin.password", ADMIN_PASSWORD);
-        properties.put("portal.images.demo", "false");
-        properties.put("portal.console.max-per-user", "3");
-        properties.put("kvmptest.fake-screens", "true");
-        return properties;
-    }
-
-    @BeforeAll
-    void aUserWithARunningGuestAndAScreen() throws IOException {
-        dir = Files.createTempDirectory("kvmptest-console-");
-        Path socket = dir.resolve("screen.sock");
-        screen = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
-        screen.configureBlocking(false);
-        screens.connectTo(UnixDomainSocketAddress.of(socket));
-        UserView admin = accounts.checkPassword("admin", ADMIN_PASSWORD).orElseThrow();
-        user = accounts.create(admin.actor(), new NewUser("relay-user", null, "relay-user-password", Role.USER));
-        guestId = guests.reserveNew(user.actor(), new NewGuest("vm1", null, 1, 128, 1)).id();
-        guests.advance(guestId, GuestState.CREATING, GuestState.RUNNING, null);
-        client = new PortalClient(server.getPort());
-        session = client.signIn("relay-user", "relay-user-password").orElseThrow();
-        adminToken = "Bearer " + token("admin", ADMIN_PASSWORD);
-    }
-
-    @AfterAll
-    void removeScreen() throws IOException {
-        screen.close();
-        Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-    }
-
-    @AfterEach
-    void noConsoleLeftOpen() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!openConsoles().isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "consoles still open: " + openConsoles());
-            Thread.sleep(20);
-        }
-    }
-
+class ConsoleRelayTest extends FakeScreenPortal {
     @Test
     void largeMessagesCrossIntactBothWays() throws Exception {
         try (ConsoleSocket browser = openConsole(); SocketChannel guest = acceptScreen()) {
@@ -254,39 +166,6 @@ class ConsoleRelayTest extends DatabaseTest {
         assertEquals(404, client.get("/novnc/core/no-such-module.js").statusCode());
     }
 
-    @Test
-    void longReasonsAreCutToWhatACloseFrameHolds() {
-        String words = "é".repeat(100);
-        String cut = ServerFrames.fitReason(words);
-        assertTrue(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 123, cut);
-        assertTrue(cut.endsWith("...") && cut.startsWith("éé"), cut);
-        assertEquals("short", ServerFrames.fitReason("short"));
-    }
-
-    private ConsoleSocket openConsole() throws IOException {
-        return ConsoleSocket.open(server.getPort(), ticketPath(), "Origin", client.origin(), "Cookie", session);
-    }
-
-    private String ticketPath() throws IOException {
-        HttpResponse<String> ticket = client.send("POST", "/api/v1/guests/" + guestId + "/console", null,
-                "Cookie", session, "Origin", client.origin());
-        assertEquals(201, ticket.statusCode(), ticket.body());
-        return (String) json.readValue(ticket.body(), Argument.mapOf(String.class, Object.class)).get("path");
-    }
-
-    private SocketChannel acceptScreen() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            SocketChannel accepted = screen.accept();
-            if (accepted != null) {
-                accepted.configureBlocking(true);
-                return accepted;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("the console never connected to the screen");
-    }
-
     private static Thread echo(SocketChannel guest) {
         Thread echo = new Thread(() -> {
             ByteBuffer buffer = ByteBuffer.allocate(100_000);
@@ -303,36 +182,5 @@ class ConsoleRelayTest extends DatabaseTest {
         }, "echo-screen");
         echo.start();
         return echo;
-    }
-
-    /** The relay's end reaches the screen as end of stream (or a reset) within {@code timeout}. */
-    private static void assertScreenClosed(SocketChannel guest, Duration timeout) throws Exception {
-        guest.configureBlocking(false);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        ByteBuffer sink = ByteBuffer.allocate(1 << 16);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (guest.read(sink.clear()) < 0) {
-                    return;
-                }
-            } catch (IOException reset) {
-                return;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("the screen's socket was not closed within " + timeout);
-    }
-
-    private List<Map<String, Object>> openConsoles() throws IOException {
-        HttpResponse<String> list = client.get("/api/v1/admin/consoles", "Authorization", adminToken);
-        assertEquals(200, list.statusCode(), list.body());
-        return json.readValue(list.body(), Argument.listOf(Argument.mapOf(String.class, Object.class)));
-    }
-
-    private String token(String login, String password) throws IOException {
-        HttpResponse<String> issued = client.send("POST", "/api/v1/auth/token", "{\"login\":\"" + login
-                + "\",\"password\":\"" + password + "\"}");
-        assertEquals(201, issued.statusCode(), issued.body());
-        return (String) json.readValue(issued.body(), Argument.mapOf(String.class, Object.class)).get("token");
     }
 }

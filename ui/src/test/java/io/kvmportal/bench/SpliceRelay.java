@@ -2,10 +2,7 @@ package io.kvmportal.bench;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
@@ -20,14 +17,12 @@ import jnr.ffi.types.ssize_t;
  * the sockets' descriptors through the JDK's internals, which the bench portal's JVM opens with
  * {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}.
  */
-final class SpliceRelay implements AutoCloseable {
+final class SpliceRelay extends TcpRelay {
     private static final int F_SETPIPE_SZ = 1031;
     private static final int SPLICE_F_MOVE = 1;
     private static final int PIPE_SIZE = 1 << 20;
-    private final ServerSocketChannel server;
-    private final SocketAddress source;
 
-    /** The three calls, from libc. */
+    /** The calls it needs, from libc. */
     public interface Splice {
         @ssize_t
         long splice(int fdIn, Pointer offIn, int fdOut, Pointer offOut, @size_t long length, int flags);
@@ -42,64 +37,36 @@ final class SpliceRelay implements AutoCloseable {
     private static final Splice LIBC = LibraryLoader.create(Splice.class).load("c");
 
     SpliceRelay(SocketAddress source) throws IOException {
-        this.source = source;
-        this.server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-        Thread acceptor = new Thread(this::acceptAll, "splice-relay");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        super(source, "splice-relay");
     }
 
-    int port() {
-        return ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
-    }
-
-    private void acceptAll() {
-        while (server.isOpen()) {
-            try {
-                SocketChannel client = server.accept();
-                SocketChannel target = SocketChannel.open(source);
-                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                target.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                splice(client, target);
-                splice(target, client);
-            } catch (IOException closed) {
-                return;
-            }
+    @Override
+    protected void carry(SocketChannel from, SocketChannel to) {
+        int[] pipe = new int[2];
+        if (LIBC.pipe(pipe) != 0) {
+            throw new IllegalStateException("pipe(2) failed");
         }
-    }
-
-    private static void splice(SocketChannel from, SocketChannel to) {
-        Thread copier = new Thread(() -> {
-            int[] pipe = new int[2];
-            if (LIBC.pipe(pipe) != 0) {
-                throw new IllegalStateException("pipe(2) failed");
-            }
-            LIBC.fcntl(pipe[1], F_SETPIPE_SZ, PIPE_SIZE);
-            try (from; to) {
-                int in = descriptor(from);
-                int out = descriptor(to);
-                while (true) {
-                    long moved = LIBC.splice(in, null, pipe[1], null, PIPE_SIZE, SPLICE_F_MOVE);
-                    if (moved <= 0) {
+        LIBC.fcntl(pipe[1], F_SETPIPE_SZ, PIPE_SIZE);
+        try {
+            int in = descriptor(from);
+            int out = descriptor(to);
+            while (true) {
+                long moved = LIBC.splice(in, null, pipe[1], null, PIPE_SIZE, SPLICE_F_MOVE);
+                if (moved <= 0) {
+                    return;
+                }
+                while (moved > 0) {
+                    long sent = LIBC.splice(pipe[0], null, out, null, moved, SPLICE_F_MOVE);
+                    if (sent <= 0) {
                         return;
                     }
-                    while (moved > 0) {
-                        long sent = LIBC.splice(pipe[0], null, out, null, moved, SPLICE_F_MOVE);
-                        if (sent <= 0) {
-                            return;
-                        }
-                        moved -= sent;
-                    }
+                    moved -= sent;
                 }
-            } catch (IOException gone) {
-                // either side closed; both are closed now
-            } finally {
-                LIBC.close(pipe[0]);
-                LIBC.close(pipe[1]);
             }
-        }, "splice-relay-copy");
-        copier.setDaemon(true);
-        copier.start();
+        } finally {
+            LIBC.close(pipe[0]);
+            LIBC.close(pipe[1]);
+        }
     }
 
     private static int descriptor(SocketChannel channel) {
@@ -110,10 +77,5 @@ final class SpliceRelay implements AutoCloseable {
         } catch (ReflectiveOperationException | RuntimeException closed) {
             throw new IllegalStateException("run with --add-opens java.base/sun.nio.ch=ALL-UNNAMED", closed);
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.close();
     }
 }

@@ -103,11 +103,19 @@ public final class Host implements AutoCloseable {
         kvmAccess.reapply(logins.stream().map(LinuxAccountName::forLogin).toList());
     }
 
-    /** Revokes the account's /dev/kvm access before removing it, so no later account with its uid inherits it. */
-    public void removeAccount(String login) {
+    /**
+     * Takes the login's account off the host, if it has one: its /dev/kvm entry first, so no later account with its
+     * uid inherits it, then the account and its group. Refused with userdel's words while a process still runs as
+     * it: stop the login's guests first. Answers whether there was an account.
+     */
+    public boolean removeAccount(String login) {
         LinuxAccountName name = LinuxAccountName.forLogin(login);
+        // A login that never had a guest has no account, and setfacl cannot even name one that does not exist.
+        if (accounts.lookup(name).isEmpty()) {
+            return false;
+        }
         kvmAccess.revoke(name);
-        accounts.remove(name);
+        return accounts.remove(name);
     }
 
     /** Where uploads are written before {@link #admitImage}. */

@@ -6,6 +6,7 @@ import io.kvmportal.api.PortalException;
 import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
+import io.kvmportal.host.Host;
 import io.kvmportal.persistence.DataAccessException;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.transaction.annotation.ReadOnly;
@@ -27,14 +28,16 @@ public class AccountService {
     private final AuditLog audit;
     private final Clock clock;
     private final ApplicationEventPublisher<AccessRevoked> revocations;
+    private final Host host;
 
     public AccountService(UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock,
-                          ApplicationEventPublisher<AccessRevoked> revocations) {
+                          ApplicationEventPublisher<AccessRevoked> revocations, Host host) {
         this.users = users;
         this.hasher = hasher;
         this.audit = audit;
         this.clock = clock;
         this.revocations = revocations;
+        this.host = host;
     }
 
     @ReadOnly
@@ -158,6 +161,11 @@ public class AccountService {
         }
     }
 
+    /**
+     * Deletes a user who has no guests, and with them their Linux account and its /dev/kvm entry. The account goes
+     * inside the transaction, last: if the host refuses (something still runs as it), the user stays, so the
+     * deletion can be tried again; an account left behind with no user would be nobody's to remove.
+     */
     @Transactional
     public void delete(Actor actor, long userId) {
         audit.record(actor, AuditAction.USER_DELETED, target(actor, userId), () -> {
@@ -169,7 +177,17 @@ public class AccountService {
             }
             users.delete(userId);
             revocations.publishEvent(new AccessRevoked(userId, user.login(), true));
+            removeLinuxAccount(user.login());
         });
+    }
+
+    private void removeLinuxAccount(String login) {
+        try {
+            host.removeAccount(login);
+        } catch (RuntimeException e) {
+            throw new AccountException(Fault.HOST_FAILED, "Could not remove the Linux account of '" + login + "': "
+                    + e.getMessage());
+        }
     }
 
     private User deletable(Actor actor, long userId) {

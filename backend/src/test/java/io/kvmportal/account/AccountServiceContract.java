@@ -10,6 +10,13 @@ import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditEvent;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditQuery;
+import io.kvmportal.host.Host;
+import io.kvmportal.host.account.KvmAccess;
+import io.kvmportal.host.account.KvmGrant;
+import io.kvmportal.host.account.LinuxAccount;
+import io.kvmportal.host.account.LinuxAccounts;
+import io.kvmportal.host.testing.HostLeftovers;
+import io.kvmportal.host.testing.TestNames;
 import io.kvmportal.persistence.Sql;
 import io.kvmportal.testing.DatabaseTest;
 import org.flywaydb.core.Flyway;
@@ -18,6 +25,7 @@ import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +43,8 @@ abstract class AccountServiceContract extends DatabaseTest {
     Cleaner cleaner;
     @Inject
     AuditLog audit;
+    @Inject
+    Host host;
     UserView admin;
 
     @jakarta.inject.Singleton
@@ -166,6 +176,56 @@ abstract class AccountServiceContract extends DatabaseTest {
         assertTrue(accounts.find(grace.id()).isEmpty());
     }
 
+    /** The Linux account a user's guests ran as goes with the user, and its /dev/kvm entry with it. */
+    @Test
+    void deletingAUserRemovesTheirLinuxAccountAndItsKvmEntry() {
+        String login = TestNames.random();
+        try {
+            UserView user = accounts.create(admin.actor(), new NewUser(login, null, "linux-user-password", Role.USER));
+            LinuxAccount account = host.prepareAccount(login); // as their first guest does
+            assertTrue(kvmGrantees().contains(account.name().value()));
+
+            accounts.delete(admin.actor(), user.id());
+
+            assertEquals(Optional.empty(), new LinuxAccounts().lookup(account.name()));
+            assertFalse(kvmGrantees().contains(account.name().value())
+                    || kvmGrantees().contains(Integer.toString(account.uid())), kvmGrantees().toString());
+        } finally {
+            HostLeftovers.removeAccountOf(login);
+        }
+    }
+
+    /** Something still runs as the user's account: the user stays, to be deleted again, and the refusal is audited. */
+    @Test
+    void aUserWhoseAccountStillRunsAProcessIsNotDeleted() throws Exception {
+        String login = TestNames.random();
+        try {
+            UserView user = accounts.create(admin.actor(), new NewUser(login, null, "linux-user-password", Role.USER));
+            LinuxAccount account = host.prepareAccount(login);
+            Process sleeper = new ProcessBuilder("setpriv", "--reuid=" + account.uid(), "--regid=" + account.gid(),
+                    "--clear-groups", "--", "sleep", "300").start();
+            try {
+                AccountException refused = assertThrows(AccountException.class,
+                        () -> accounts.delete(admin.actor(), user.id()));
+                assertEquals(Fault.HOST_FAILED, refused.fault());
+                assertTrue(refused.getMessage().contains("currently used by process " + sleeper.pid()),
+                        refused.getMessage());
+                assertTrue(accounts.find(user.id()).isPresent());
+                AuditEvent entry = audit.find(admin.actor(), AuditQuery.latest(1)).get(0);
+                assertEquals(AuditAction.USER_DELETED + " " + login + " false", entry.action() + " "
+                        + entry.targetName() + " " + entry.success());
+                assertEquals(refused.getMessage(), entry.reason());
+            } finally {
+                sleeper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            accounts.delete(admin.actor(), user.id());
+            assertTrue(accounts.find(user.id()).isEmpty());
+            assertEquals(Optional.empty(), new LinuxAccounts().lookup(account.name()));
+        } finally {
+            HostLeftovers.removeAccountOf(login);
+        }
+    }
+
     @Test
     void changesAndRefusalsAreAuditedAndUsersSeeOnlyTheirOwn() {
         UserView hank = accounts.create(admin.actor(), new NewUser("hank", null, "hank-password", Role.USER));
@@ -234,5 +294,9 @@ abstract class AccountServiceContract extends DatabaseTest {
             assertEquals(1, accounts.list(accounts.find(first.id()).or(() -> accounts.find(second.id()))
                     .orElseThrow().actor()).size());
         }
+    }
+
+    private static List<String> kvmGrantees() {
+        return new KvmAccess().grants().stream().map(KvmGrant::user).toList();
     }
 }

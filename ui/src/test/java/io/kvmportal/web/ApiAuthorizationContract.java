@@ -20,7 +20,7 @@ import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestRegistry;
 import io.kvmportal.guest.GuestState;
 import io.kvmportal.guest.NewGuest;
-import io.kvmportal.host.Host;
+import io.kvmportal.host.testing.HostLeftovers;
 import io.kvmportal.image.ImageCatalog;
 import io.kvmportal.quota.QuotaLimits;
 import io.kvmportal.quota.QuotaService;
@@ -35,8 +35,6 @@ import io.micronaut.web.router.Router;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,8 +80,6 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
     TestRows rows;
     @Inject
     JsonMapper json;
-    @Inject
-    Host host;
     @Inject
     ImageCatalog images;
     @Inject
@@ -135,12 +131,9 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
     }
 
     @AfterAll
-    void removeAccounts() throws IOException {
-        List<String> passwd = Files.readAllLines(Path.of("/etc/passwd"));
+    void removeAccounts() {
         for (String login : List.of(UMA, OTTO)) {
-            if (passwd.stream().anyMatch(line -> line.startsWith("kvmp-" + login + ":"))) {
-                host.removeAccount(login);
-            }
+            HostLeftovers.removeAccountOf(login);
         }
     }
 

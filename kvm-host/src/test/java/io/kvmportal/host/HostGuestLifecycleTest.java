@@ -12,6 +12,7 @@ import io.kvmportal.host.image.ImageFormat;
 import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.GuestExit;
 import io.kvmportal.host.qemu.Nic;
+import io.kvmportal.host.testing.HostLeftovers;
 import io.kvmportal.host.testing.TestGuestImage;
 import io.kvmportal.host.testing.TestNames;
 import java.nio.ByteBuffer;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The facade end to end, as the portal uses it: a portal login becomes an account with /dev/kvm access, the
  * test guest's disk is admitted as a base image, the guest gets an overlay, runs as the account in its own
- * cgroup, shuts down, and is deleted, leaving nothing behind.
+ * cgroup, shuts down, and is deleted, and the account is removed, leaving nothing behind.
  */
 class HostGuestLifecycleTest {
     private final LinkedBlockingQueue<GuestExit> exits = new LinkedBlockingQueue<>();
@@ -60,7 +61,7 @@ class HostGuestLifecycleTest {
             }
             host.close();
         } finally {
-            host.removeAccount(login);
+            HostLeftovers.removeAccountOf(login);
             new GuestCgroups(cgroupParent).removeParentIfEmpty();
             TestNames.deleteTree(dataDir);
         }
@@ -94,6 +95,7 @@ class HostGuestLifecycleTest {
         host.deleteGuest(uuid, login);
         assertFalse(Files.exists(disk.path().getParent()), "the guest's directory is gone");
         assertTrue(Files.exists(host.imagePath(base)), "the base image stays for other guests");
+        assertTrue(host.removeAccount(login), "the account goes once its guests have");
     }
 
     private String vncGreeting() throws Exception {

@@ -30,20 +30,16 @@ class GuestJourneyTest {
         portal = journey.portal;
         String admin = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
         for (String login : List.of(LOGIN, LIMITED)) {
-            portal.api("POST", "/api/v1/admin/users", admin, "{\"login\":\"" + login + "\",\"password\":\""
-                    + PASSWORD + "\"}", 201);
+            portal.createUser(admin, login, PASSWORD);
         }
         portal.awaitImages(admin, Duration.ofMinutes(5));
     }
 
+    /** Deletes the users with their guests and Linux accounts, whether the journey passed or not (PortalProcess). */
     @AfterAll
-    static void stopAllAndRemoveTheAccount() throws Exception {
+    static void stopAllAndRemoveTheUsers() {
         if (journey != null) {
             journey.close();
-        }
-        // The portal made Linux accounts for the users' guests; tests leave none behind.
-        for (String login : List.of(LOGIN, LIMITED)) {
-            PortalProcess.removeLinuxAccount(login);
         }
     }
 

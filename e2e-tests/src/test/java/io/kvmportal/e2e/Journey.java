@@ -24,8 +24,21 @@ final class Journey implements AutoCloseable {
 
     static Journey start() throws IOException {
         PortalProcess portal = PortalProcess.start();
-        Playwright playwright = Playwright.create();
-        return new Journey(portal, playwright, Browsers.chromium(playwright));
+        Playwright playwright = null;
+        try {
+            playwright = Playwright.create();
+            return new Journey(portal, playwright, Browsers.chromium(playwright));
+        } catch (RuntimeException e) {
+            if (playwright != null) {
+                playwright.close();
+            }
+            try {
+                portal.close();
+            } catch (RuntimeException alsoLeft) {
+                e.addSuppressed(alsoLeft);
+            }
+            throw e;
+        }
     }
 
     /** A fresh browser session (its own cookies) signed in as {@code login}, showing {@code path}. */

@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,6 +24,11 @@ import java.util.stream.Stream;
  * The packaged portal as a user runs it: {@code java -jar kvm-portal.jar} in a child process, with a fresh data
  * directory (so a fresh H2 database), a free port and a known admin password. Its output goes to a log file
  * that a failing test can point at.
+ *
+ * <p>Closing it leaves nothing on the host, whether the journey passed or failed: its test users go first, through
+ * the portal, then the portal stops, then whatever of them is still on the host goes (see {@link TestUsers}), then
+ * its data directory. Something left behind fails the close. A JVM that ends without closing it closes it on the
+ * way out.
  */
 public final class PortalProcess implements AutoCloseable {
     static final String ADMIN_PASSWORD = "e2e-admin-password";
@@ -30,12 +37,16 @@ public final class PortalProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final int port;
+    private final TestUsers users = new TestUsers();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread closeOnExit = new Thread(this::close, "close-portal-on-exit");
 
     private PortalProcess(Process process, Path dataDir, Path log, int port) {
         this.process = process;
         this.dataDir = dataDir;
         this.log = log;
         this.port = port;
+        Runtime.getRuntime().addShutdownHook(closeOnExit);
     }
 
     public static PortalProcess start() throws IOException {
@@ -53,7 +64,16 @@ public final class PortalProcess implements AutoCloseable {
         builder.environment().put("PORTAL_ADMIN_PASSWORD", ADMIN_PASSWORD);
         builder.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(port));
         PortalProcess portal = new PortalProcess(builder.start(), dataDir, log, port);
-        portal.awaitHealthy(Duration.ofSeconds(90));
+        try {
+            portal.awaitHealthy(Duration.ofSeconds(90));
+        } catch (RuntimeException e) {
+            try {
+                portal.close();
+            } catch (RuntimeException alsoLeft) {
+                e.addSuppressed(alsoLeft);
+            }
+            throw e;
+        }
         return portal;
     }
 
@@ -73,6 +93,16 @@ public final class PortalProcess implements AutoCloseable {
     /** The portal's process id, for reading its figures from /proc. */
     public long pid() {
         return process.pid();
+    }
+
+    /**
+     * Creates a user through the REST API as admin. The login must be a test login ({@code kvmptest-*}): the user
+     * and everything the portal makes for them on the host are removed at close.
+     */
+    void createUser(String adminToken, String login, String password) throws IOException, InterruptedException {
+        users.made(login);
+        api("POST", "/api/v1/admin/users", adminToken, "{\"login\":\"" + login + "\",\"password\":\"" + password
+                + "\"}", 201);
     }
 
     /** A bearer token for calls through the REST API, to set the stage quickly. */
@@ -125,15 +155,6 @@ public final class PortalProcess implements AutoCloseable {
         return Long.parseLong(id.group(1));
     }
 
-    /** Removes the Linux account the portal made for a user's guests, and its /dev/kvm entry; tests leave none. */
-    static void removeLinuxAccount(String login) throws IOException, InterruptedException {
-        for (List<String> argv : List.of(List.of("setfacl", "-x", "u:kvmp-" + login, "/dev/kvm"),
-                List.of("userdel", "kvmp-" + login))) {
-            new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
     private void awaitHealthy(Duration timeout) {
         HttpClient http = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(timeout);
@@ -155,12 +176,37 @@ public final class PortalProcess implements AutoCloseable {
             }
             sleep(200);
         }
-        close();
         throw new IllegalStateException("The portal did not become healthy within " + timeout + "; see " + log);
     }
 
+    /** Removes the test users through the portal, stops it, removes what is left of them and the data directory. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        try {
+            if (process.isAlive()) {
+                problems.addAll(users.deleteThroughPortal(this));
+            }
+        } finally {
+            stop();
+            problems.addAll(users.removeLeftovers());
+            try {
+                deleteRecursively(dataDir);
+            } catch (UncheckedIOException e) {
+                problems.add("could not delete the data directory " + dataDir + ": " + e.getMessage());
+            }
+            forgetCloseOnExit();
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("The journey's users were not removed cleanly (portal log: " + log
+                    + "):\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    private void stop() {
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -169,7 +215,16 @@ public final class PortalProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteRecursively(dataDir);
+    }
+
+    private void forgetCloseOnExit() {
+        if (Thread.currentThread() != closeOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(closeOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is exiting; the hook finds the portal closed.
+            }
+        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -35,9 +35,9 @@ import org.junit.jupiter.api.TestFactory;
  * classes, so a new view without a row fails here.
  */
 class ViewAccessJourneyTest {
-    /** The owner of a guest: the portal makes a Linux account for it, removed afterwards. */
+    /** The owner of a guest: the portal makes a Linux account for it, removed with the user afterwards. */
     private static final String USER = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
-    private static final String BYSTANDER = "bystander";
+    private static final String BYSTANDER = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private static final String PASSWORD = "view-access-password";
     private static Journey journey;
     private static Map<String, ViewRoute> routes;
@@ -55,8 +55,7 @@ class ViewAccessJourneyTest {
         PortalProcess portal = journey.portal;
         String adminToken = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
         for (String login : List.of(USER, BYSTANDER)) {
-            portal.api("POST", "/api/v1/admin/users", adminToken, "{\"login\":\"" + login
-                    + "\",\"password\":\"" + PASSWORD + "\"}", 201);
+            portal.createUser(adminToken, login, PASSWORD);
         }
         long image = portal.awaitImages(adminToken, Duration.ofMinutes(5));
         usersGuest = PortalProcess.id(portal.api("POST", "/api/v1/guests", portal.token(USER, PASSWORD),
@@ -69,12 +68,12 @@ class ViewAccessJourneyTest {
         admin = signedIn("admin", PortalProcess.ADMIN_PASSWORD);
     }
 
+    /** Deletes the users with their guests and Linux accounts, whether the journey passed or not (PortalProcess). */
     @AfterAll
-    static void stopAllAndRemoveTheAccount() throws Exception {
+    static void stopAllAndRemoveTheUsers() {
         if (journey != null) {
             journey.close();
         }
-        PortalProcess.removeLinuxAccount(USER);
     }
 
     @Test

@@ -127,11 +127,13 @@ public class UsersView extends VerticalLayout {
     private void confirmDelete(UserView user) {
         QuotaView quota = quotas.view(signedIn.actor(), user.id());
         int guests = quota.usage().guests();
+        String linuxAccount = "kvmp-" + user.login();
         String text = guests == 0
-                ? "The account is removed and can no longer sign in. This cannot be undone."
+                ? "The account and the Linux account " + linuxAccount + " are removed; it can no longer sign in."
+                + " This cannot be undone."
                 : user.login() + " has " + guests + " guest(s), " + quota.usage().runningGuests() + " of them running."
-                + " Deleting the account forces their guests off and deletes them with their disks."
-                + " This cannot be undone.";
+                + " Deleting the account forces their guests off and deletes them with their disks, then removes the"
+                + " Linux account " + linuxAccount + ". This cannot be undone.";
         String confirmText = guests == 0 ? "Delete" : "Delete user and " + guests + " guest(s)";
         ConfirmDialog confirm = new ConfirmDialog("Delete " + user.login() + "?", text, confirmText,
                 yes -> act(() -> {

@@ -38,6 +38,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The facade the web modules (and later a host agent) call: accounts and their /dev/kvm access, images,
@@ -45,6 +47,7 @@ import java.util.UUID;
  * values, so the same commands can later cross a process boundary.
  */
 public final class Host implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Host.class);
     private static final long CPU_PERIOD = GuestCgroups.CPU_PERIOD_MICROS;
     private final HostConfig config;
     private final KvmProbe kvmProbe;
@@ -184,10 +187,22 @@ public final class Host implements AutoCloseable {
         }
     }
 
-    /** After a portal restart: true if the guest's QEMU kept running and is watched again. */
+    /**
+     * After a portal restart: true if the guest's QEMU kept running and is watched again. One that ended while no
+     * portal watched it had nobody to remove its cgroup then; it goes now.
+     */
     public boolean reattach(GuestDefinition guest) {
         LinuxAccount owner = prepareAccount(guest.login());
-        return supervisor.reattach(spec(guest, owner));
+        if (supervisor.reattach(spec(guest, owner))) {
+            return true;
+        }
+        try {
+            cgroups.destroy(guest.uuid().toString());
+        } catch (RuntimeException e) {
+            // The guest is not running all the same: a cgroup that will not go must not keep it "running".
+            LOG.warn("Cannot remove the cgroup of guest {}: {}", guest.uuid(), e.getMessage());
+        }
+        return false;
     }
 
     public GuestExit shutdown(UUID guest, Duration grace) {

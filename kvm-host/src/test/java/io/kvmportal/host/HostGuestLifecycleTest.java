@@ -62,6 +62,7 @@ class HostGuestLifecycleTest {
             host.close();
         } finally {
             HostLeftovers.removeAccountOf(login);
+            new GuestCgroups(cgroupParent).destroy(uuid.toString());
             new GuestCgroups(cgroupParent).removeParentIfEmpty();
             TestNames.deleteTree(dataDir);
         }
@@ -96,6 +97,18 @@ class HostGuestLifecycleTest {
         assertFalse(Files.exists(disk.path().getParent()), "the guest's directory is gone");
         assertTrue(Files.exists(host.imagePath(base)), "the base image stays for other guests");
         assertTrue(host.removeAccount(login), "the account goes once its guests have");
+    }
+
+    /** A guest whose QEMU ended while no portal watched it is not re-attached at the next start, and its cgroup goes. */
+    @Test
+    void aGuestThatEndedWhileNobodyWatchedLeavesNoCgroup() {
+        GuestCgroups cgroups = new GuestCgroups(cgroupParent);
+        cgroups.create(uuid.toString(), 256L << 20, GuestCgroups.CPU_PERIOD_MICROS);
+
+        assertFalse(host.reattach(new GuestDefinition(uuid, "kvmptest-gone", login, 1, 128, new BootSource.FromDisk(),
+                Nic.USER)));
+
+        assertEquals(Optional.empty(), cgroups.find(uuid.toString()));
     }
 
     private String vncGreeting() throws Exception {

@@ -7,7 +7,10 @@ package io.kvmportal.ui.guest;
  * It installs {@code kvmpConsole} on the component's element for the toolbar's calls.
  */
 final class ConsoleScript {
-    /** $0 the WebSocket path with its one-time token, $1 view only, $2 scale to fit. */
+    /**
+     * $0 the WebSocket path, $1 view only, $2 scale to fit, $3 the one-time ticket as the subprotocol that
+     * carries it (ConsoleUpgrade.ticket), so that it is in no URL.
+     */
     static final String OPEN = """
             const host = this;
             const screen = host.querySelector('#console-screen');
@@ -17,7 +20,7 @@ final class ConsoleScript {
             say('Connecting…', 'connecting');
             const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + $0;
             return import('/novnc/core/rfb.js').then(({default: RFB}) => {
-              const socket = new WebSocket(url, ['binary']);
+              const socket = new WebSocket(url, ['binary', $3]);
               let connected = false;
               let quiet = false;
               socket.addEventListener('close', event => {

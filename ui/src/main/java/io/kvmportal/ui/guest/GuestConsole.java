@@ -16,7 +16,9 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.TextArea;
 import io.kvmportal.api.PortalException;
+import io.kvmportal.console.ConsoleService;
 import io.kvmportal.console.ConsoleTicket;
+import io.kvmportal.web.console.ConsoleUpgrade;
 import java.util.function.Supplier;
 
 /**
@@ -106,7 +108,9 @@ class GuestConsole extends Div {
         endedByGuestStop = false;
         connect.setText("Reconnect");
         disconnect.setVisible(true);
-        getElement().executeJs(ConsoleScript.OPEN, ticket.path(), viewOnly, scale.getValue());
+        String path = ConsoleService.SCREEN_PATH.replace("{guestId}", Long.toString(ticket.guestId()));
+        getElement().executeJs(ConsoleScript.OPEN, path, viewOnly, scale.getValue(),
+                ConsoleUpgrade.TICKET_PROTOCOL + ticket.token());
     }
 
     void close() {

@@ -17,8 +17,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -35,7 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A guest's screen as a binary WebSocket at {@link ConsoleService#SCREEN_PATH}{@code ?token=...}, for noVNC. This
+ * A guest's screen as a binary WebSocket at {@link ConsoleService#SCREEN_PATH}, for noVNC, with a one-time ticket
+ * ({@link #ticket}). This
  * servlet does the RFC 6455 handshake, lets the console service check the caller, the ticket and the guest and
  * connect to the guest's VNC socket, and hands the browser's socket to a {@link ConsoleRelay}. Jetty's JSR-356
  * layer is not used for consoles: it hands every message between threads, which cost more than the relaying
@@ -51,6 +55,8 @@ public final class ConsoleUpgrade extends HttpServlet {
     /** Where it is mapped; the rest of the path is {@code /{guestId}/vnc}. */
     public static final String MAPPING = "/console/guests/*";
     private static final Pattern GUEST_PATH = Pattern.compile("/(\\d{1,18})/vnc");
+    /** The subprotocol prefix a page offers its ticket under. */
+    public static final String TICKET_PROTOCOL = "kvmp-ticket.";
     private static final int UPGRADE_REQUIRED = 426;
     private static final String ACCEPT_SUFFIX = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final String CANNOT_OPEN = "The portal could not open the console; its log says why.";
@@ -126,7 +132,7 @@ public final class ConsoleUpgrade extends HttpServlet {
         LaterEnd endLater = new LaterEnd();
         OpenConsole open;
         try {
-            open = consoles.open(new ConsoleRequest(guestId, request.getParameter("token"), caller.actor(),
+            open = consoles.open(new ConsoleRequest(guestId, ticket(request), caller.actor(),
                     caller.fromPortalPage()), endLater);
         } catch (PortalException refused) {
             return ConsoleRelay.refusing(browser, pool, scheduler, 4000 + refused.fault().httpStatus(),
@@ -158,7 +164,7 @@ public final class ConsoleUpgrade extends HttpServlet {
         coreResponse.getHeaders().put(HttpHeader.UPGRADE, "websocket");
         coreResponse.getHeaders().put(HttpHeader.CONNECTION, "Upgrade");
         coreResponse.getHeaders().put(HttpHeader.SEC_WEBSOCKET_ACCEPT, accept(request.getHeader("Sec-WebSocket-Key")));
-        if (offersBinary(request)) {
+        if (offeredProtocols(request).contains("binary")) {
             // noVNC asks for "binary"; answering with a protocol it did not offer would fail its handshake.
             coreResponse.getHeaders().put(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, "binary");
         }
@@ -173,16 +179,28 @@ public final class ConsoleUpgrade extends HttpServlet {
         }
     }
 
-    private static boolean offersBinary(HttpServletRequest request) {
-        var offered = request.getHeaders("Sec-WebSocket-Protocol");
-        while (offered.hasMoreElements()) {
-            for (String protocol : offered.nextElement().split(",")) {
-                if (protocol.strip().equals("binary")) {
-                    return true;
-                }
+    /**
+     * The console ticket: offered as the subprotocol {@code kvmp-ticket.<token>}, which is how the portal's page
+     * sends it (a URL ends up in logs and histories; a handshake header does not), or as {@code ?token=}, which is
+     * simpler for scripts. Never answered as the chosen protocol.
+     */
+    static String ticket(HttpServletRequest request) {
+        for (String protocol : offeredProtocols(request)) {
+            if (protocol.startsWith(TICKET_PROTOCOL)) {
+                return protocol.substring(TICKET_PROTOCOL.length());
             }
         }
-        return false;
+        return request.getParameter("token");
+    }
+
+    private static List<String> offeredProtocols(HttpServletRequest request) {
+        List<String> offered = new ArrayList<>();
+        for (String header : Collections.list(request.getHeaders("Sec-WebSocket-Protocol"))) {
+            for (String protocol : header.split(",")) {
+                offered.add(protocol.strip());
+            }
+        }
+        return offered;
     }
 
     /** Sec-WebSocket-Accept for a key: base64(SHA-1(key + the RFC's GUID)). */

@@ -82,6 +82,36 @@ class ConsoleProtocolTest extends FakeScreenPortal {
     }
 
     /** Firefox asks with "Connection: keep-alive, Upgrade"; header values are case-insensitive tokens. */
+    /**
+     * The portal's page offers its ticket as a subprotocol, so that no URL holds it: the console opens from a path
+     * without a query, the answer is still "binary" (the ticket is never echoed), and the ticket is spent.
+     */
+    @Test
+    void aTicketOfferedAsASubprotocolOpensTheConsoleFromABarePath() throws Exception {
+        String path = ticketPath();
+        String bare = path.substring(0, path.indexOf('?'));
+        String offered = "binary, " + ConsoleUpgrade.TICKET_PROTOCOL + path.substring(path.indexOf("token=") + 6);
+        String[] headers = {"Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13",
+                "Sec-WebSocket-Key", RFC_KEY, "Origin", client.origin(), "Cookie", session,
+                "Sec-WebSocket-Protocol", offered};
+        try (RawWebSocket browser = RawWebSocket.connect(server.getPort(), 0)) {
+            Head head = Head.of(browser.exchange(request(bare, headers), new byte[0]));
+            assertEquals(101, head.status(), head.toString());
+            assertEquals(List.of("binary"), head.values("Sec-WebSocket-Protocol"));
+            try (SocketChannel guest = acceptScreen()) {
+                guest.write(ByteBuffer.wrap(bytes("RFB 003.008\n")));
+                assertFrame(0x2, bytes("RFB 003.008\n"), browser.readFrame(SECOND));
+                closeNormally(browser);
+            }
+        }
+        try (RawWebSocket again = RawWebSocket.connect(server.getPort(), 0)) {
+            again.exchange(request(bare, headers), new byte[0]);
+            RawWebSocket.Frame refused = again.readFrame(SECOND);
+            assertEquals(0x8, refused.opcode());
+            assertEquals(4403, ((refused.payload()[0] & 0xff) << 8) | (refused.payload()[1] & 0xff));
+        }
+    }
+
     @Test
     void upgradeIsATokenAmongOthers() throws Exception {
         assertEquals(101, handshake(RFC_KEY, "binary", "Upgrade", "WebSocket", "Connection", "keep-alive, Upgrade")

@@ -11,7 +11,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -66,12 +68,19 @@ class ConsoleJourneyTest {
 
         Page page = journey.signedIn(LOGIN, PASSWORD, "/guests/" + guest);
         page.onPageError(error -> System.out.println("browser error: " + error));
+        List<String> socketUrls = new CopyOnWriteArrayList<>();
+        page.onWebSocket(socket -> socketUrls.add(socket.url()));
         page.locator("#console-connect").click();
         Locator status = page.locator("#console-status");
         assertThat(status).containsText("Connected", new LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
         Locator canvas = page.locator("#console-screen canvas");
         awaitLitScreen(page, canvas, "the canvas shows the guest's text screen, not black");
         Journey.screenshot(page, "20-console-connected");
+        // The one-time ticket travels in the handshake's subprotocol header, never in a URL.
+        String screenPath = "/console/guests/" + guest + "/vnc";
+        assertTrue(socketUrls.stream().anyMatch(url -> url.contains(screenPath)), socketUrls.toString());
+        assertTrue(socketUrls.stream().noneMatch(url -> url.contains("token") || url.contains("kvmc_")),
+                socketUrls.toString());
 
         String marker = "MARK-" + UUID.randomUUID().toString().substring(0, 8);
         canvas.click();

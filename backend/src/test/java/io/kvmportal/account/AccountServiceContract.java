@@ -171,7 +171,9 @@ abstract class AccountServiceContract extends DatabaseTest {
                 () -> accounts.setEnabled(admin.actor(), admin.id(), false)).fault());
         assertEquals(Fault.NOT_FOUND, assertThrows(AccountException.class,
                 () -> accounts.delete(admin.actor(), 987654)).fault());
-        UserView grace = accounts.create(admin.actor(), new NewUser("grace", null, "grace-password", Role.USER));
+        // A test login: deleting its user runs userdel kvmp-<login>, which must never name someone else's.
+        UserView grace = accounts.create(admin.actor(), new NewUser("kvmptest-grace", null, "grace-password",
+                Role.USER));
         accounts.delete(admin.actor(), grace.id());
         assertTrue(accounts.find(grace.id()).isEmpty());
     }
@@ -273,7 +275,8 @@ abstract class AccountServiceContract extends DatabaseTest {
         for (int round = 0; round < 5; round++) {
             cleaner.deleteAll();
             UserView first = accounts.createFirstAdmin(PASSWORD);
-            UserView second = accounts.create(first.actor(), new NewUser("second", null, PASSWORD, Role.ADMIN));
+            UserView second = accounts.create(first.actor(), new NewUser("kvmptest-second", null, PASSWORD,
+                    Role.ADMIN));
             CyclicBarrier start = new CyclicBarrier(2);
             List<CompletableFuture<Boolean>> attempts = new ArrayList<>();
             for (UserView[] pair : new UserView[][] {{first, second}, {second, first}}) {

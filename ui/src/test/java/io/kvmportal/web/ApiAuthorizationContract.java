@@ -369,7 +369,8 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
 
         @Override
         public String newLogin() {
-            return "spare" + serial.incrementAndGet();
+            // A test login: deleting its user runs userdel kvmp-<login>, which must never name someone else's.
+            return "kvmptest-spare" + serial.incrementAndGet();
         }
 
         @Override

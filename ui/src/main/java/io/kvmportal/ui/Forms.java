@@ -5,9 +5,15 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** The few building blocks every form and list page of the portal shares. */
 public final class Forms {
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
+            .withZone(ZoneId.systemDefault());
 
     private Forms() {
     }
@@ -35,5 +41,10 @@ public final class Forms {
         header.setJustifyContentMode(FlexComponent.JustifyContentMode.BETWEEN);
         header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
         return header;
+    }
+
+    /** A moment as the portal's pages show it: to the minute, in the server's time zone. */
+    public static String minute(Instant moment) {
+        return MINUTE.format(moment);
     }
 }

@@ -23,8 +23,6 @@ import io.kvmportal.ui.layout.MainLayout;
 import io.kvmportal.ui.security.AdminOnly;
 import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 
@@ -34,8 +32,6 @@ import java.util.Map;
 @AdminOnly
 @Prototype
 public class ImagesView extends VerticalLayout {
-    private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
     final Grid<Image> grid = new Grid<>(Image.class, false);
     final Button publish = new Button("Publish image", VaadinIcon.UPLOAD.create());
     private final ImageCatalog catalog;
@@ -75,8 +71,8 @@ public class ImagesView extends VerticalLayout {
 
     private static Component status(Image image) {
         Span badge = new Span(image.published() ? "Published" : "Withdrawn");
-        badge.getElement().setAttribute("title", "published " + DATE.format(image.publishedAt())
-                + (image.published() ? "" : ", withdrawn " + DATE.format(image.withdrawnAt())));
+        badge.getElement().setAttribute("title", "published " + Forms.minute(image.publishedAt())
+                + (image.published() ? "" : ", withdrawn " + Forms.minute(image.withdrawnAt())));
         badge.getElement().getThemeList().add(image.published() ? "badge success" : "badge contrast");
         badge.getElement().setAttribute("data-image-status", image.name());
         return badge;

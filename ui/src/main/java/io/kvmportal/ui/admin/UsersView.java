@@ -25,8 +25,6 @@ import io.kvmportal.ui.quota.QuotaDialog;
 import io.kvmportal.ui.security.AdminOnly;
 import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.function.Supplier;
 
 /** Admins list, create, enable or disable, reset the password of, and delete accounts. */
@@ -35,8 +33,6 @@ import java.util.function.Supplier;
 @AdminOnly
 @Prototype
 public class UsersView extends VerticalLayout {
-    private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
     final Grid<UserView> grid = new Grid<>(UserView.class, false);
     final Button newUser = new Button("New user", VaadinIcon.PLUS.create());
     final Button defaults = new Button("Default quota", VaadinIcon.SLIDERS.create());
@@ -65,7 +61,7 @@ public class UsersView extends VerticalLayout {
     private void configureGrid() {
         grid.setId("users");
         grid.addColumn(UserView::login).setHeader("Login name").setSortable(true).setAutoWidth(true)
-                .setTooltipGenerator(user -> "created " + DATE.format(user.createdAt()));
+                .setTooltipGenerator(user -> "created " + Forms.minute(user.createdAt()));
         grid.addColumn(UserView::displayName).setHeader("Display name").setSortable(true).setAutoWidth(true);
         grid.addColumn(user -> user.isAdmin() ? "Admin" : "User").setHeader("Role").setAutoWidth(true);
         grid.addColumn(user -> "kvmp-" + user.login()).setHeader("Linux account").setAutoWidth(true);

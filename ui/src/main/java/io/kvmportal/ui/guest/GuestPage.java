@@ -36,6 +36,7 @@ import io.kvmportal.guest.GuestService;
 import io.kvmportal.guest.GuestState;
 import io.kvmportal.guest.GuestView;
 import io.kvmportal.guest.SerialOutput;
+import io.kvmportal.ui.Forms;
 import io.kvmportal.ui.LiveUpdates;
 import io.kvmportal.ui.Notifications;
 import io.kvmportal.ui.layout.MainLayout;
@@ -43,8 +44,6 @@ import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -58,8 +57,6 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
     static final Duration FIGURES_EVERY = Duration.ofSeconds(3);
     /** A screenshot costs QEMU a frame copy and the portal a PNG encode: every few seconds is plenty. */
     static final Duration SCREEN_EVERY = Duration.ofSeconds(5);
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
     final H2 title = new H2();
     final Span state = new Span();
     final HorizontalLayout actionBar = new HorizontalLayout();
@@ -264,7 +261,7 @@ public class GuestPage extends VerticalLayout implements BeforeEnterObserver, Ha
                 line("vCPUs", Integer.toString(guest.vcpus())),
                 line("Memory", guest.memoryMib() + " MiB"),
                 line("Disk", guest.diskGib() + " GiB (copy-on-write)"),
-                line("Created", WHEN.format(guest.createdAt())),
+                line("Created", Forms.minute(guest.createdAt())),
                 line("UUID", guest.uuid()));
     }
 

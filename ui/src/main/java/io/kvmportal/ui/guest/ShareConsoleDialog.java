@@ -13,18 +13,14 @@ import io.kvmportal.api.Actor;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.console.ConsoleShares;
 import io.kvmportal.console.SharedConsole;
+import io.kvmportal.ui.Forms;
 import io.kvmportal.ui.Notifications;
 import java.time.Duration;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** The owner makes view-only links to a guest's console, sees who watches, and revokes them. */
 class ShareConsoleDialog extends Dialog {
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
     private static final Map<String, Duration> LIFETIMES = new LinkedHashMap<>();
 
     static {
@@ -64,8 +60,8 @@ class ShareConsoleDialog extends Dialog {
         links.setId("share-links");
         links.addThemeVariants(GridVariant.LUMO_COMPACT);
         links.setAllRowsVisible(true);
-        links.addColumn(link -> WHEN.format(link.createdAt())).setHeader("Made").setAutoWidth(true);
-        links.addColumn(link -> WHEN.format(link.expiresAt())).setHeader("Until").setAutoWidth(true);
+        links.addColumn(link -> Forms.minute(link.createdAt())).setHeader("Made").setAutoWidth(true);
+        links.addColumn(link -> Forms.minute(link.expiresAt())).setHeader("Until").setAutoWidth(true);
         links.addColumn(link -> link.active() ? "active" : link.revokedAt() != null ? "revoked" : "expired")
                 .setHeader("State").setAutoWidth(true);
         links.addColumn(SharedConsole::viewers).setHeader("Watching now").setAutoWidth(true);
@@ -88,7 +84,7 @@ class ShareConsoleDialog extends Dialog {
             SharedConsole link = shares.create(owner, guestId, LIFETIMES.get(lifetime.getValue()));
             address.setValue(origin + link.path());
             address.setVisible(true);
-            Notifications.success("Link created, view only, until " + WHEN.format(link.expiresAt()) + ".");
+            Notifications.success("Link created, view only, until " + Forms.minute(link.expiresAt()) + ".");
         } catch (PortalException refused) {
             Notifications.error(refused.getMessage());
         }

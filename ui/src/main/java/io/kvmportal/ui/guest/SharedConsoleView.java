@@ -11,12 +11,10 @@ import com.vaadin.flow.router.Route;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.console.ConsoleShares;
+import io.kvmportal.ui.Forms;
 import io.kvmportal.ui.layout.MainLayout;
 import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * Someone else's guest, through a view-only link its owner sent: the screen, live, that keys and clicks never
@@ -26,8 +24,6 @@ import java.util.Locale;
 @PageTitle("Shared console · kvm-portal")
 @Prototype
 public class SharedConsoleView extends VerticalLayout implements BeforeEnterObserver {
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
     final H2 title = new H2("Shared console");
     final Paragraph about = new Paragraph();
     private final ConsoleShares shares;
@@ -48,7 +44,7 @@ public class SharedConsoleView extends VerticalLayout implements BeforeEnterObse
         try {
             ConsoleShares.Viewing viewing = shares.follow(viewer, token);
             title.setText("Screen of " + viewing.guestName());
-            about.setText("Shared by " + viewing.owner() + ", view only, until " + WHEN.format(viewing.until())
+            about.setText("Shared by " + viewing.owner() + ", view only, until " + Forms.minute(viewing.until())
                     + ". Your keys and clicks do not reach the guest.");
             console = new GuestConsole(() -> shares.issue(viewer, token), true);
             add(console);

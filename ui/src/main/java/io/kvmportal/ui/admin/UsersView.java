@@ -25,6 +25,8 @@ import io.kvmportal.ui.quota.QuotaDialog;
 import io.kvmportal.ui.security.AdminOnly;
 import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /** Admins list, create, enable or disable, reset the password of, and delete accounts. */
@@ -38,6 +40,7 @@ public class UsersView extends VerticalLayout {
     final Button defaults = new Button("Default quota", VaadinIcon.SLIDERS.create());
     private final AccountService accounts;
     private final QuotaService quotas;
+    private final Map<Long, QuotaView> shownQuotas = new HashMap<>();
     private final SignedInUser signedIn;
     private final UserRemoval removal;
 
@@ -71,8 +74,13 @@ public class UsersView extends VerticalLayout {
         grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
     }
 
+    /** The quota a row shows, read once per refresh: the usage column and a disabled user's status both need it. */
+    private QuotaView shownQuota(UserView user) {
+        return shownQuotas.computeIfAbsent(user.id(), id -> quotas.view(signedIn.actor(), id));
+    }
+
     private String usage(UserView user) {
-        QuotaView quota = quotas.view(signedIn.actor(), user.id());
+        QuotaView quota = shownQuota(user);
         return quota.usage().guests() + " (" + quota.usage().runningGuests() + ") of " + quota.limits().guests()
                 + " (" + quota.limits().runningGuests() + ")" + (quota.custom() ? "" : "*");
     }
@@ -84,7 +92,7 @@ public class UsersView extends VerticalLayout {
         if (user.enabled()) {
             return badge;
         }
-        int running = quotas.view(signedIn.actor(), user.id()).usage().runningGuests();
+        int running = shownQuota(user).usage().runningGuests();
         if (running == 0) {
             return badge;
         }
@@ -104,7 +112,7 @@ public class UsersView extends VerticalLayout {
                         user.enabled() ? disabledMessage(user) : "Enabled " + user.login() + "."));
         Button password = small("Password", () -> new PasswordResetDialog(user,
                 value -> accounts.resetPassword(signedIn.actor(), user.id(), value)).open());
-        Button quota = small("Quota", () -> new QuotaDialog(quotas, signedIn.actor(), user.id(), user.login()).open());
+        Button quota = small("Quota", () -> openQuotaDialog(user));
         Button delete = small("Delete", () -> confirmDelete(user));
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
         HorizontalLayout actions = new HorizontalLayout(toggle, quota, password, delete);
@@ -141,6 +149,16 @@ public class UsersView extends VerticalLayout {
         confirm.open();
     }
 
+    private void openQuotaDialog(UserView user) {
+        QuotaDialog dialog = new QuotaDialog(quotas, signedIn.actor(), user.id(), user.login());
+        dialog.addOpenedChangeListener(change -> {
+            if (!change.isOpened()) {
+                refresh();
+            }
+        });
+        dialog.open();
+    }
+
     private void openNewUserDialog() {
         NewUserDialog dialog = new NewUserDialog(request -> accounts.create(signedIn.actor(), request));
         dialog.addOpenedChangeListener(change -> {
@@ -162,6 +180,7 @@ public class UsersView extends VerticalLayout {
     }
 
     private void refresh() {
+        shownQuotas.clear();
         grid.setItems(accounts.list(signedIn.actor()));
     }
 

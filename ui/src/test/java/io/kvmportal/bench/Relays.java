@@ -94,9 +94,7 @@ final class Relays {
             plainPort = Integer.parseInt(ready.group(3));
             splicePort = Integer.parseInt(ready.group(4));
             client = new PortalClient(port);
-            String issued = client.send("POST", "/api/v1/auth/token", "{\"login\":\"" + BenchPortal.LOGIN
-                    + "\",\"password\":\"" + BenchPortal.PASSWORD + "\"}").body();
-            bearer = "Bearer " + issued.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+            bearer = "Bearer " + client.token(BenchPortal.LOGIN, BenchPortal.PASSWORD);
         }
 
         Route route() {

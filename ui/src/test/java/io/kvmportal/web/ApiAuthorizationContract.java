@@ -281,7 +281,7 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
 
     /** Revoking a token spends it, so allowed callers make every call with a token of its own. */
     private HttpResponse<String> callWithOwnToken(Rule rule, Sample sample, Caller caller) {
-        return call(rule, sample, new String[] {"Authorization", "Bearer " + token(caller.login())});
+        return call(rule, sample, new String[] {"Authorization", "Bearer " + client.token(caller.login(), PASSWORD)});
     }
 
     private static String[] bearer(Caller caller) {
@@ -320,18 +320,7 @@ abstract class ApiAuthorizationContract extends DatabaseTest {
     }
 
     private Caller signIn(String login) {
-        return new Caller(login, token(login), client.signIn(login, PASSWORD).orElseThrow());
-    }
-
-    private String token(String login) {
-        HttpResponse<String> issued = client.send("POST", "/api/v1/auth/token", "{\"login\":\"" + login
-                + "\",\"password\":\"" + PASSWORD + "\"}");
-        assertEquals(201, issued.statusCode(), issued.body());
-        try {
-            return (String) json.readValue(issued.body(), Map.class).get("token");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Caller(login, client.token(login, PASSWORD), client.signIn(login, PASSWORD).orElseThrow());
     }
 
     private final class Stage implements ApiAccessRules.Stage {

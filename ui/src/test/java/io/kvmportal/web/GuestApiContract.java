@@ -72,8 +72,8 @@ abstract class GuestApiContract extends DatabaseTest {
         accounts.create(admin, new NewUser(login, null, "guest-user-password", Role.USER));
         accounts.create(admin, new NewUser("kvmptest-other", null, "other-user-password", Role.USER));
         PortalClient client = new PortalClient(server.getPort());
-        String me = "Bearer " + token(client, login, "guest-user-password");
-        String other = "Bearer " + token(client, "kvmptest-other", "other-user-password");
+        String me = "Bearer " + client.token(login, "guest-user-password");
+        String other = "Bearer " + client.token("kvmptest-other", "other-user-password");
         long image = demoImage(client, me);
 
         assertEquals(400, client.send("POST", "/api/v1/guests", "{\"name\":\"bad name\",\"imageId\":" + image
@@ -117,8 +117,8 @@ abstract class GuestApiContract extends DatabaseTest {
         var admin = accounts.checkPassword("admin", "admin-password-1").orElseThrow().actor();
         long userId = accounts.create(admin, new NewUser(leaving, null, "leaving-user-password", Role.USER)).id();
         PortalClient client = new PortalClient(server.getPort());
-        String adminAuth = "Bearer " + token(client, "admin", "admin-password-1");
-        String user = "Bearer " + token(client, leaving, "leaving-user-password");
+        String adminAuth = "Bearer " + client.token("admin", "admin-password-1");
+        String user = "Bearer " + client.token(leaving, "leaving-user-password");
         long image = demoImage(client, user);
         long running = createGuest(client, user, "runs", image);
         createGuest(client, user, "rests", image);
@@ -167,8 +167,8 @@ abstract class GuestApiContract extends DatabaseTest {
         var admin = accounts.checkPassword("admin", "admin-password-1").orElseThrow().actor();
         accounts.create(admin, new NewUser(installer, null, "installer-password", Role.USER));
         PortalClient client = new PortalClient(server.getPort());
-        String adminAuth = "Bearer " + token(client, "admin", "admin-password-1");
-        String user = "Bearer " + token(client, installer, "installer-password");
+        String adminAuth = "Bearer " + client.token("admin", "admin-password-1");
+        String user = "Bearer " + client.token(installer, "installer-password");
         Path iso = TestImageFiles.iso(Files.createTempFile("kvmptest-", ".iso"));
         long imageId;
         try {
@@ -271,11 +271,6 @@ abstract class GuestApiContract extends DatabaseTest {
     private List<Map<String, Object>> listGuests(PortalClient client, String auth) throws IOException {
         return json.readValue(client.get("/api/v1/guests", "Authorization", auth).body(),
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
-    }
-
-    private String token(PortalClient client, String user, String password) throws IOException {
-        return (String) body(client.send("POST", "/api/v1/auth/token", "{\"login\":\"" + user + "\",\"password\":\""
-                + password + "\"}"), 201).get("token");
     }
 
     private static String text(HttpResponse<String> response, int status) {

@@ -83,8 +83,8 @@ abstract class ImageApiContract extends DatabaseTest {
         client = new PortalClient(server.getPort());
         var adminActor = accounts.checkPassword("admin", "admin-password-1").orElseThrow().actor();
         accounts.create(adminActor, new NewUser("uploader", null, "uploader-password", Role.USER));
-        admin = "Bearer " + token("admin", "admin-password-1");
-        user = "Bearer " + token("uploader", "uploader-password");
+        admin = "Bearer " + client.token("admin", "admin-password-1");
+        user = "Bearer " + client.token("uploader", "uploader-password");
     }
 
     @AfterAll
@@ -306,11 +306,6 @@ abstract class ImageApiContract extends DatabaseTest {
         List<Map<String, Object>> images = json.readValue(client.get("/api/v1/images", "Authorization", auth).body(),
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
         return images.stream().map(image -> (String) image.get("name")).toList();
-    }
-
-    private String token(String login, String password) throws IOException {
-        return (String) body(client.send("POST", "/api/v1/auth/token", "{\"login\":\"" + login + "\",\"password\":\""
-                + password + "\"}"), 201).get("token");
     }
 
     private Map<String, Object> body(HttpResponse<String> response, int status) throws IOException {

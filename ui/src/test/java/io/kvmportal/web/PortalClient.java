@@ -8,9 +8,12 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A plain HTTP client for the running portal: no cookie jar and no redirects, so tests see every step. */
 public final class PortalClient {
+    private static final Pattern TOKEN = Pattern.compile("\"token\":\"([^\"]+)\"");
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final String base;
 
@@ -48,6 +51,17 @@ public final class PortalClient {
 
     public HttpResponse<String> get(String path, String... headers) {
         return send("GET", path, null, headers);
+    }
+
+    /** A personal API token for these credentials, from {@code POST /api/v1/auth/token}; fails unless one is issued. */
+    public String token(String login, String password) {
+        HttpResponse<String> issued = send("POST", "/api/v1/auth/token", "{\"login\":\"" + login
+                + "\",\"password\":\"" + password + "\"}");
+        Matcher token = TOKEN.matcher(issued.body());
+        if (issued.statusCode() != 201 || !token.find()) {
+            throw new IllegalStateException("no token for " + login + ": " + issued.statusCode() + " " + issued.body());
+        }
+        return token.group(1);
     }
 
     /** Signs in through the sign-in form, as the browser does, and answers the session cookie. */

@@ -73,7 +73,7 @@ abstract class ConsoleContract extends DatabaseTest {
         accounts.create(admin.actor(), new NewUser("console-other", null, "console-other-password", Role.USER));
         session = client.signIn(owner, "console-user-password").orElseThrow();
         otherSession = client.signIn("console-other", "console-other-password").orElseThrow();
-        bearer = "Bearer " + token(owner, "console-user-password");
+        bearer = "Bearer " + client.token(owner, "console-user-password");
         long image = demoImage();
         running = createGuest("vm1", image);
         stopped = createGuest("vm2", image);
@@ -128,7 +128,7 @@ abstract class ConsoleContract extends DatabaseTest {
         refused(consoleAt(late, session), 4403, "This console link has expired; open the console again.");
 
         List<Map<String, Object>> audit = json.readValue(client.get("/api/v1/audit?action=CONSOLE_OPENED",
-                "Authorization", "Bearer " + token("admin", ADMIN_PASSWORD)).body(),
+                "Authorization", "Bearer " + client.token("admin", ADMIN_PASSWORD)).body(),
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
         assertTrue(audit.stream().filter(entry -> Boolean.FALSE.equals(entry.get("success"))).count() >= 9,
                 "every refusal is audited: " + audit);
@@ -274,11 +274,6 @@ abstract class ConsoleContract extends DatabaseTest {
             Thread.sleep(500);
         }
         throw new AssertionError("the demo image was not published within 5 minutes");
-    }
-
-    private String token(String login, String password) throws IOException {
-        return (String) fields(client.send("POST", "/api/v1/auth/token", "{\"login\":\"" + login
-                + "\",\"password\":\"" + password + "\"}")).get("token");
     }
 
     private Map<String, Object> fields(HttpResponse<String> response) throws IOException {

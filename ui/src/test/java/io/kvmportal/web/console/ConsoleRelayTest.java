@@ -102,7 +102,7 @@ class ConsoleRelayTest extends FakeScreenPortal {
     void anAdminSeesAndEndsAConsole() throws Exception {
         try (ConsoleSocket browser = openConsole(); SocketChannel guest = acceptScreen()) {
             long id = ((Number) openConsoles().get(0).get("id")).longValue();
-            String user = "Bearer " + token("relay-user", "relay-user-password");
+            String user = "Bearer " + client.token("relay-user", "relay-user-password");
             assertEquals(403, client.get("/api/v1/admin/consoles", "Authorization", user).statusCode());
             assertEquals(403, client.send("DELETE", "/api/v1/admin/consoles/" + id, null, "Authorization", user)
                     .statusCode());

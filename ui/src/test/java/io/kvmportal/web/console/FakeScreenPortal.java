@@ -94,7 +94,7 @@ abstract class FakeScreenPortal extends DatabaseTest {
         guests.advance(guestId, GuestState.CREATING, GuestState.RUNNING, null);
         client = new PortalClient(server.getPort());
         session = client.signIn("relay-user", "relay-user-password").orElseThrow();
-        adminToken = "Bearer " + token("admin", ADMIN_PASSWORD);
+        adminToken = "Bearer " + client.token("admin", ADMIN_PASSWORD);
     }
 
     @AfterAll
@@ -200,10 +200,4 @@ abstract class FakeScreenPortal extends DatabaseTest {
         }
     }
 
-    String token(String login, String password) throws IOException {
-        HttpResponse<String> issued = client.send("POST", "/api/v1/auth/token", "{\"login\":\"" + login
-                + "\",\"password\":\"" + password + "\"}");
-        assertEquals(201, issued.statusCode(), issued.body());
-        return (String) json.readValue(issued.body(), Argument.mapOf(String.class, Object.class)).get("token");
-    }
 }

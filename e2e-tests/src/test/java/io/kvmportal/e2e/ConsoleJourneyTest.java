@@ -38,12 +38,9 @@ class ConsoleJourneyTest {
 
     @BeforeAll
     static void startPortalWithAUser() throws Exception {
-        journey = Journey.start();
+        journey = Journey.startWithUsers(PASSWORD, LOGIN, VIEWER);
         portal = journey.portal;
         admin = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
-        portal.createUser(admin, LOGIN, PASSWORD);
-        portal.createUser(admin, VIEWER, PASSWORD);
-        portal.awaitImages(admin, Duration.ofMinutes(5));
     }
 
     /**

@@ -5,8 +5,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -26,13 +24,8 @@ class GuestJourneyTest {
 
     @BeforeAll
     static void startPortalWithAUser() throws Exception {
-        journey = Journey.start();
+        journey = Journey.startWithUsers(PASSWORD, LOGIN, LIMITED);
         portal = journey.portal;
-        String admin = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
-        for (String login : List.of(LOGIN, LIMITED)) {
-            portal.createUser(admin, login, PASSWORD);
-        }
-        portal.awaitImages(admin, Duration.ofMinutes(5));
     }
 
     /** Deletes the users with their guests and Linux accounts, whether the journey passed or not (PortalProcess). */

@@ -5,6 +5,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * What every journey needs once per class: the packaged portal in a child process and Debian's Chromium
@@ -37,6 +38,25 @@ final class Journey implements AutoCloseable {
             } catch (RuntimeException alsoLeft) {
                 e.addSuppressed(alsoLeft);
             }
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #start} with these users (one password for all) and the demo image published, which guests need.
+     * A failure on the way closes what was started, since the caller has nothing to close yet.
+     */
+    static Journey startWithUsers(String password, String... logins) throws IOException, InterruptedException {
+        Journey journey = start();
+        try {
+            String admin = journey.portal.token("admin", PortalProcess.ADMIN_PASSWORD);
+            for (String login : logins) {
+                journey.portal.createUser(admin, login, password);
+            }
+            journey.portal.awaitImages(admin, Duration.ofMinutes(5));
+            return journey;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            journey.close();
             throw e;
         }
     }

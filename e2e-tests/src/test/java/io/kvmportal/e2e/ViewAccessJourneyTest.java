@@ -49,14 +49,11 @@ class ViewAccessJourneyTest {
 
     @BeforeAll
     static void startPortalWithAUserAndTheirGuest() throws Exception {
-        journey = Journey.start();
+        journey = Journey.startWithUsers(PASSWORD, USER, BYSTANDER);
         routes = PortalRoutes.of(Path.of(System.getProperty("portal.jar", "../ui/target/kvm-portal.jar"))).stream()
                 .collect(Collectors.toMap(ViewRoute::path, Function.identity()));
         PortalProcess portal = journey.portal;
         String adminToken = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
-        for (String login : List.of(USER, BYSTANDER)) {
-            portal.createUser(adminToken, login, PASSWORD);
-        }
         long image = portal.awaitImages(adminToken, Duration.ofMinutes(5));
         usersGuest = PortalProcess.id(portal.api("POST", "/api/v1/guests", portal.token(USER, PASSWORD),
                 "{\"name\":\"owned-1\",\"imageId\":" + image + ",\"vcpus\":1,\"memoryMib\":128,"

@@ -4,7 +4,6 @@ import io.kvmportal.account.AccessRevoked;
 import io.kvmportal.guest.GuestEnded;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.transaction.annotation.TransactionalEventListener;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 /**
@@ -31,10 +30,5 @@ class ConsoleEvents {
     void onAccessRevoked(AccessRevoked revoked) {
         consoles.endWhere(console -> console.userId() == revoked.userId(), ConsoleEnd.ACCOUNT_DISABLED,
                 revoked.deleted() ? "Your account was deleted." : "Your account was disabled.");
-    }
-
-    @PreDestroy
-    void portalStopping() {
-        consoles.endWhere(console -> true, ConsoleEnd.PORTAL_STOPPING, "The portal is shutting down.");
     }
 }

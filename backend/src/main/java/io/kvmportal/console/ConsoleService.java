@@ -7,6 +7,7 @@ import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -109,6 +110,16 @@ public class ConsoleService {
         ConsoleView view = console.view();
         LOG.info("Console {} closed after {} s: {} bytes to the guest, {} to the browser", view.id(),
                 Duration.between(view.since(), clock.instant()).toSeconds(), view.bytesToGuest(), view.bytesToBrowser());
+    }
+
+    /**
+     * The portal is stopping: every live console ends with 1001 and says so. The web shell calls this as its
+     * server begins to stop, while the browsers' connections can still carry the close frames; the context's
+     * shutdown calls it again, finding none.
+     */
+    @PreDestroy
+    public void portalStopping() {
+        consoles.endWhere(console -> true, ConsoleEnd.PORTAL_STOPPING, "The portal is shutting down.");
     }
 
     public List<ConsoleView> list(Actor actor) {

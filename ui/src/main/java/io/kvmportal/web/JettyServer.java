@@ -1,5 +1,6 @@
 package io.kvmportal.web;
 
+import io.kvmportal.console.ConsoleService;
 import io.kvmportal.web.console.ConsoleUpgrade;
 import io.kvmportal.web.console.ScreenSelector;
 import io.micronaut.context.ApplicationContext;
@@ -106,7 +107,9 @@ public class JettyServer extends AbstractServletServer<Server> {
         server.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStopping(LifeCycle stopping) {
-                screens.endAll();
+                // Now, while the browsers' connections can still carry the close frames: Micronaut stops this
+                // server before it shuts the context down.
+                context.getBean(ConsoleService.class).portalStopping();
             }
         });
         ServletHolder console = new ServletHolder("console", new ConsoleUpgrade(context, screens));

@@ -525,13 +525,9 @@ final class ConsoleRelay {
     }
 
     /** The guest's VNC socket, registered with Jetty's selector. */
-    final class ScreenConnection extends AbstractConnection.NonBlocking {
+    private final class ScreenConnection extends AbstractConnection.NonBlocking {
         ScreenConnection(EndPoint endPoint) {
             super(endPoint, Runnable::run);
-        }
-
-        ConsoleRelay relay() {
-            return ConsoleRelay.this;
         }
 
         @Override

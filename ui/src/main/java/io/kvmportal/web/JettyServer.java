@@ -1,5 +1,6 @@
 package io.kvmportal.web;
 
+import io.kvmportal.console.ConsoleConfiguration;
 import io.kvmportal.console.ConsoleService;
 import io.kvmportal.web.console.ConsoleUpgrade;
 import io.kvmportal.web.console.ScreenSelector;
@@ -102,7 +103,8 @@ public class JettyServer extends AbstractServletServer<Server> {
         novnc.setInitParameter("etags", "true");
         web.addServlet(novnc, "/novnc/*");
 
-        ScreenSelector screens = new ScreenSelector(server.getThreadPool(), server.getScheduler());
+        ScreenSelector screens = new ScreenSelector(server.getThreadPool(), server.getScheduler(),
+                context.getBean(ConsoleConfiguration.class).isZeroCopy());
         server.addBean(screens);
         server.addEventListener(new LifeCycle.Listener() {
             @Override

@@ -24,8 +24,9 @@ import java.util.Map;
  * The portal for {@link ConsoleProxyBenchmark}, in a JVM of its own (as websockify is a process of its own): the
  * real web shell and console endpoint, on an in-memory H2 database, with every guest's screen replaced by the
  * benchmark's TCP source (args[0] is its port), and beside it a {@link PlainRelay} and a {@link SpliceRelay} to the
- * same source. It prints {@code BENCH ready <port> <guestId> <plain relay port> <splice relay port>}, then answers
- * {@code memory} on stdin with its heap, direct buffers, threads and RSS after a full GC.
+ * same source; args[1] {@code copy} turns the consoles' zero-copy path off. It prints
+ * {@code BENCH ready <port> <guestId> <plain relay port> <splice relay port>}, then answers {@code memory} on stdin
+ * with its heap, direct buffers, threads and RSS after a full GC.
  */
 public final class BenchPortal {
     static final String LOGIN = "bench-user";
@@ -45,6 +46,7 @@ public final class BenchPortal {
                 "portal.security.bcrypt-cost", "4",
                 "portal.console.max-per-user", "100000",
                 "portal.console.token-lifetime", "120s",
+                "portal.console.zero-copy", Boolean.toString(args.length < 2 || !"copy".equals(args[1])),
                 "kvmptest.fake-screens", "true",
                 "micronaut.server.port", "-1")).start()) {
             InetSocketAddress source = new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]));

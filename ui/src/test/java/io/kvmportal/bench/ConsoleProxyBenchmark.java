@@ -9,7 +9,8 @@ import java.util.OptionalLong;
 
 /**
  * Benchmark, not a test: the portal's console relay against Debian's websockify in one run, both relaying the same
- * TCP source ({@link BenchSource}) to the same minimal WebSocket client, with the direct TCP path as the floor, a
+ * TCP source ({@link BenchSource}) to the same minimal WebSocket client; the portal twice, as it runs (busy screens
+ * zero-copy, {@code web.console.ScreenSplice}) and with zero-copy off; the direct TCP path as the floor, a
  * plain TCP relay ({@link PlainRelay}, no WebSocket) as the best a copying relay could do here, and a splice(2)
  * relay ({@link SpliceRelay}, no copies, no WebSocket) as the best any relay could do here.
  * Figures: throughput of a 256 MiB stream, round trips of 16-byte messages (median, p99, and what the relay adds to
@@ -47,10 +48,11 @@ public final class ConsoleProxyBenchmark {
         int roundTrips = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int consoles = args.length > 3 ? Integer.parseInt(args[3]) : 100;
-        try (BenchSource source = new BenchSource(); Relays.Portal portal = new Relays.Portal(source.port());
+        try (BenchSource source = new BenchSource(); Relays.Portal portal = new Relays.Portal(source.port(), true);
+             Relays.Portal copying = new Relays.Portal(source.port(), false);
              Relays.Websockify websockify = new Relays.Websockify(source.port())) {
             List<Route> routes = List.of(new Route.Direct("direct TCP", source.port(), OptionalLong.empty()),
-                    websockify.route(), portal.route(), portal.plainRoute(), portal.spliceRoute());
+                    websockify.route(), portal.route(), copying.route(), portal.plainRoute(), portal.spliceRoute());
             List<Figures> figures = new ArrayList<>();
             for (Route route : routes) {
                 // Warm-up, unmeasured: the JIT compiles the portal's hot paths meanwhile.
@@ -137,10 +139,12 @@ public final class ConsoleProxyBenchmark {
                 (percentile(own, 0.5) - percentile(direct, 0.5)) / (percentile(ws, 0.5) - percentile(direct, 0.5)),
                 (percentile(own, 0.99) - percentile(direct, 0.99)) / (percentile(ws, 0.99) - percentile(direct, 0.99)),
                 cpuPerMessageMicros(portal) / cpuPerMessageMicros(websockify));
+        System.out.printf(Locale.ROOT, "The portal copying (zero-copy off) / websockify: throughput %.2fx%n",
+                median(figures.get(3).mibPerSecond) / median(websockify.mibPerSecond));
         System.out.printf(Locale.ROOT, "Without WebSocket, for scale: plain relay / websockify throughput %.2fx,"
                         + " splice relay / websockify %.2fx%n",
-                median(figures.get(3).mibPerSecond) / median(websockify.mibPerSecond),
-                median(figures.get(4).mibPerSecond) / median(websockify.mibPerSecond));
+                median(figures.get(4).mibPerSecond) / median(websockify.mibPerSecond),
+                median(figures.get(5).mibPerSecond) / median(websockify.mibPerSecond));
     }
 
     private static double cpuPerGib(Figures f) {

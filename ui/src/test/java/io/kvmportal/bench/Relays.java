@@ -74,12 +74,17 @@ final class Relays {
         private final PortalClient client;
         private final String bearer;
 
-        Portal(int sourcePort) throws Exception {
+        private final String name;
+
+        /** {@code zeroCopy} off: the portal's consoles take their copying path only. */
+        Portal(int sourcePort, boolean zeroCopy) throws Exception {
+            name = zeroCopy ? "portal" : "portal copy";
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // SpliceRelay reads the sockets' descriptors from the JDK's internals.
             process = new ProcessBuilder(java, "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"),
-                    BenchPortal.class.getName(), Integer.toString(sourcePort)).redirectErrorStream(true).start();
+                    BenchPortal.class.getName(), Integer.toString(sourcePort), zeroCopy ? "zero-copy" : "copy")
+                    .redirectErrorStream(true).start();
             commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
             Thread reader = new Thread(this::readAnswers, "bench-portal-output");
             reader.setDaemon(true);
@@ -98,7 +103,7 @@ final class Relays {
         }
 
         Route route() {
-            return new Route.WebSocket("portal", port, this::ticketPath, process.pid(), "Authorization", bearer);
+            return new Route.WebSocket(name, port, this::ticketPath, process.pid(), "Authorization", bearer);
         }
 
         /** TCP through {@link PlainRelay} in the portal's JVM: the cost of relaying without WebSocket. */

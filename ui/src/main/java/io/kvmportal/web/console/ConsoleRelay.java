@@ -12,6 +12,7 @@ import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.IdleTimeout;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.IteratingCallback;
@@ -49,6 +50,11 @@ final class ConsoleRelay {
     static final int CHUNK = 64 * 1024;
     /** The browser's side carries keys, pointer moves and the odd clipboard text: a smaller buffer does. */
     static final int BROWSER_CHUNK = 16 * 1024;
+    /**
+     * What a spliced frame hands Jetty's write when the browser's socket is full (Jetty then waits for room): only a
+     * little, because once there is room the splice goes on with the rest, uncopied.
+     */
+    static final int STALLED_COPY = 16 * 1024;
     static final int NORMAL = 1000;
     static final int GOING_AWAY = 1001;
     static final int POLICY = 1008;
@@ -63,6 +69,7 @@ final class ConsoleRelay {
     private final Traffic traffic;
     private final ViewOnlyRfb viewOnly;
     private final Runnable whenEnded;
+    private final boolean zeroCopy;
     private final BrowserConnection browserConnection;
     private final FromBrowser fromBrowser = new FromBrowser();
     private final ToBrowser toBrowser = new ToBrowser();
@@ -70,6 +77,8 @@ final class ConsoleRelay {
     // Guarded by lock.
     private SocketChannel screenChannel;
     private ScreenConnection screen;
+    private ScreenSplice splice;
+    private boolean spliceRefused;
     private final Deque<ByteBuffer> control = new ArrayDeque<>();
     private boolean browserOpen;
     private boolean started;
@@ -96,7 +105,7 @@ final class ConsoleRelay {
     }
 
     private ConsoleRelay(EndPoint browser, ByteBufferPool pool, Scheduler scheduler, SocketChannel screenChannel,
-                         Traffic traffic, ViewOnlyRfb viewOnly, Runnable whenEnded) {
+                         boolean zeroCopy, Traffic traffic, ViewOnlyRfb viewOnly, Runnable whenEnded) {
         this.browser = browser;
         this.pool = pool;
         this.scheduler = scheduler;
@@ -104,21 +113,23 @@ final class ConsoleRelay {
         this.traffic = traffic;
         this.viewOnly = viewOnly;
         this.whenEnded = whenEnded;
+        this.zeroCopy = zeroCopy;
         this.browserConnection = new BrowserConnection(browser);
     }
 
     /**
      * A console relaying {@code screenChannel}, which {@link ScreenSelector#register} then hands to Jetty's
-     * selector; {@code viewOnly} filters the browser's side for a viewer (null for the owner).
+     * selector; {@code zeroCopy} lets bulk screen traffic go through a {@link ScreenSplice} where the connection
+     * allows; {@code viewOnly} filters the browser's side for a viewer (null for the owner).
      */
     static ConsoleRelay relaying(EndPoint browser, ByteBufferPool pool, Scheduler scheduler, SocketChannel screenChannel,
-                                 Traffic traffic, ViewOnlyRfb viewOnly, Runnable whenEnded) {
-        return new ConsoleRelay(browser, pool, scheduler, screenChannel, traffic, viewOnly, whenEnded);
+                                 boolean zeroCopy, Traffic traffic, ViewOnlyRfb viewOnly, Runnable whenEnded) {
+        return new ConsoleRelay(browser, pool, scheduler, screenChannel, zeroCopy, traffic, viewOnly, whenEnded);
     }
 
     /** A refused console: once the browser's side is open it is closed with {@code code} and {@code words}. */
     static ConsoleRelay refusing(EndPoint browser, ByteBufferPool pool, Scheduler scheduler, int code, String words) {
-        ConsoleRelay relay = new ConsoleRelay(browser, pool, scheduler, null, Traffic.NONE, null, () -> { });
+        ConsoleRelay relay = new ConsoleRelay(browser, pool, scheduler, null, false, Traffic.NONE, null, () -> { });
         relay.end(code, words);
         return relay;
     }
@@ -170,21 +181,32 @@ final class ConsoleRelay {
 
     /** The browser's side closed, failed or never opened: nothing more can reach it. */
     void browserGone() {
+        ScreenSplice spliced;
         synchronized (lock) {
             ending = true;
             control.clear();
+            spliced = splice;
         }
         closeScreen();
         browser.close();
+        if (spliced != null) {
+            spliced.close();
+        }
         noticeEnd();
     }
 
+    /** Closes the screen's socket; what a splice's pipe holds may still go to the browser before the close frame. */
     private void closeScreen() {
         ScreenConnection connection;
         SocketChannel channel;
+        ScreenSplice spliced;
         synchronized (lock) {
             connection = screen;
             channel = screenChannel;
+            spliced = splice;
+        }
+        if (spliced != null) {
+            spliced.closeScreen();
         }
         if (connection != null) {
             connection.getEndPoint().close();
@@ -217,6 +239,24 @@ final class ConsoleRelay {
         }
         fromBrowser.iterate();
         toBrowser.iterate();
+    }
+
+    /** The console's splice, opened on first use; null once the console ends, or if its connection cannot have one. */
+    private ScreenSplice splice() {
+        synchronized (lock) {
+            if (ending) {
+                return null;
+            }
+            if (splice == null && zeroCopy && !spliceRefused) {
+                try {
+                    splice = ScreenSplice.open(screenChannel, browser);
+                } catch (IOException failed) {
+                    LOG.warn("A console copies its screen, the splice failed: {}", failed.toString());
+                }
+                spliceRefused = splice == null;
+            }
+            return splice;
+        }
     }
 
     private ScreenConnection screen() {
@@ -272,20 +312,42 @@ final class ConsoleRelay {
         return (frame.get(frame.position()) & 0x0f) == 0x8;
     }
 
-    /** The guest's screen to the browser, and the only writer to the browser. */
+    /**
+     * The guest's screen to the browser, and the only writer to the browser. Small updates (keys echoed, a cursor)
+     * are read into a buffer and written with their header, two calls. Once a read fills the buffer the screen is
+     * sending a lot, and while it does, and the JVM and connection allow it, its bytes go zero-copy through a
+     * {@link ScreenSplice} instead: a frame of up to the pipe's size that never enters the JVM.
+     */
     private final class ToBrowser extends IteratingCallback {
         private final ByteBuffer header = ByteBuffer.allocate(ServerFrames.MAX_HEADER);
         private RetainableByteBuffer buffer;
         private boolean closeWritten;
         /** The last read took less than the buffer held, so the socket is most likely empty now. */
         private boolean drained;
+        /** The screen is sending a lot: read it through the splice. */
+        private boolean bulk;
+        /** Payload bytes of the frame under way that are still in the splice's pipe: they go before anything else. */
+        private long inPipe;
 
         @Override
         protected Action process() {
+            while (true) {
+                Action next = step();
+                if (next != null) {
+                    return next;
+                }
+            }
+        }
+
+        /** One step: the action to report, or null to take the next step at once. */
+        private Action step() {
             if (closeWritten) {
                 release();
                 closeFrameSent();
                 return Action.SUCCEEDED;
+            }
+            if (inPipe > 0) {
+                return sendPipe();
             }
             ByteBuffer frame;
             synchronized (lock) {
@@ -308,6 +370,16 @@ final class ConsoleRelay {
             if (from == null) {
                 return Action.IDLE;
             }
+            if (drained) {
+                // Reading a socket just emptied only to learn that it is empty would cost a call per message.
+                drained = false;
+                return waitForScreen(from);
+            }
+            ScreenSplice splice = bulk ? splice() : null;
+            return splice != null ? spliceScreen(splice, from) : copyScreen(from);
+        }
+
+        private Action copyScreen(ScreenConnection from) {
             if (buffer == null) {
                 buffer = pool.acquire(CHUNK, true);
             }
@@ -315,18 +387,85 @@ final class ConsoleRelay {
             BufferUtil.clear(data);
             int read;
             try {
-                // Reading a socket just emptied only to learn that it is empty would cost a call per message.
-                read = drained ? 0 : from.getEndPoint().fill(data);
-                drained = read > 0 && read < data.capacity();
+                read = from.getEndPoint().fill(data);
             } catch (IOException broken) {
                 LOG.debug("Reading a guest's screen: {}", broken.toString());
                 read = -2;
             }
-            if (read == 0) {
-                if (!from.isFillInterested()) {
-                    from.fillInterested();
+            if (read <= 0) {
+                return screenHadNothing(read, from);
+            }
+            drained = read < data.capacity();
+            bulk = zeroCopy && !drained;
+            traffic.toBrowser(read);
+            browser.write(this, ServerFrames.binaryHeader(header, read), data);
+            return Action.SCHEDULED;
+        }
+
+        private Action spliceScreen(ScreenSplice splice, ScreenConnection from) {
+            long moved;
+            try {
+                moved = splice.fromScreen();
+            } catch (IOException broken) {
+                LOG.debug("Reading a guest's screen: {}", broken.toString());
+                moved = -2;
+            }
+            if (moved <= 0) {
+                return screenHadNothing((int) moved, from);
+            }
+            drained = moved < splice.capacity();
+            // A small update goes quicker the copying way: two calls instead of three.
+            bulk = moved >= BROWSER_CHUNK;
+            traffic.toBrowser((int) moved);
+            inPipe = moved;
+            ServerFrames.binaryHeader(header, (int) moved);
+            try {
+                splice.sendHeader(header);
+            } catch (IOException gone) {
+                return browserBroke(gone);
+            }
+            if (header.hasRemaining()) {
+                // The browser's socket is full: Jetty's write waits for room.
+                browser.write(this, header);
+                return Action.SCHEDULED;
+            }
+            return null;
+        }
+
+        /** The rest of a spliced frame's payload, or as much as the browser's socket takes now. */
+        private Action sendPipe() {
+            ScreenSplice splice;
+            synchronized (lock) {
+                splice = ConsoleRelay.this.splice;
+            }
+            try {
+                long moved = splice.toBrowser(inPipe);
+                if (moved > 0) {
+                    inPipe -= moved;
+                    if (browser instanceof IdleTimeout watched) {
+                        // Bytes that bypass Jetty's write do not tell it the connection is busy.
+                        watched.notIdle();
+                    }
+                    return null;
                 }
-                return Action.IDLE;
+                // The socket is full. Jetty's write waits for room; it needs bytes to write, so a few are copied.
+                if (buffer == null) {
+                    buffer = pool.acquire(CHUNK, true);
+                }
+                ByteBuffer data = buffer.getByteBuffer();
+                BufferUtil.clear(data);
+                inPipe -= splice.copyOut(data, (int) Math.min(inPipe, STALLED_COPY));
+                browser.write(this, data);
+                return Action.SCHEDULED;
+            } catch (IOException gone) {
+                return browserBroke(gone);
+            }
+        }
+
+        /** What an empty, ended or broken screen read leads to. */
+        private Action screenHadNothing(int read, ScreenConnection from) {
+            if (read == 0) {
+                return waitForScreen(from);
             }
             if (read == -1) {
                 // QEMU closes its screen as it exits, and the portal hears of the exit a moment later: wait a
@@ -335,13 +474,22 @@ final class ConsoleRelay {
                         SCREEN_END_GRACE_MILLIS, TimeUnit.MILLISECONDS);
                 return Action.IDLE;
             }
-            if (read < 0) {
-                end(UNEXPECTED, "The connection to the guest's screen broke.");
-                return Action.IDLE;
+            end(UNEXPECTED, "The connection to the guest's screen broke.");
+            return Action.IDLE;
+        }
+
+        private Action waitForScreen(ScreenConnection from) {
+            if (!from.isFillInterested()) {
+                from.fillInterested();
             }
-            traffic.toBrowser(read);
-            browser.write(this, ServerFrames.binaryHeader(header, read), data);
-            return Action.SCHEDULED;
+            return Action.IDLE;
+        }
+
+        private Action browserBroke(IOException gone) {
+            LOG.debug("Writing to a console's browser: {}", gone.toString());
+            release();
+            browserGone();
+            return Action.SUCCEEDED;
         }
 
         private void release() {

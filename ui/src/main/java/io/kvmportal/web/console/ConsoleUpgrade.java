@@ -142,7 +142,8 @@ public final class ConsoleUpgrade extends HttpServlet {
             return ConsoleRelay.refusing(browser, pool, scheduler, ConsoleRelay.UNEXPECTED, CANNOT_OPEN);
         }
         LiveConsole console = open.console();
-        ConsoleRelay relay = ConsoleRelay.relaying(browser, pool, scheduler, open.screen(), counter(console),
+        ConsoleRelay relay = ConsoleRelay.relaying(browser, pool, scheduler, open.screen(), screens.zeroCopy(),
+                counter(console),
                 console.viewOnly() ? new ViewOnlyRfb() : null, () -> consoles.closed(console));
         browser.setIdleTimeout(beans.getBean(ConsoleConfiguration.class).getIdleTimeout().toMillis());
         endLater.relayTo(relay);

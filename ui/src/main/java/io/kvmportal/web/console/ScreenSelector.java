@@ -11,6 +11,8 @@ import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Jetty's selector for guests' VNC sockets: the portal connects to a screen itself (after checking who serves
@@ -18,10 +20,31 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * threads and no console needs a thread of its own. A bean of the Jetty server, started and stopped with it.
  */
 public final class ScreenSelector extends SelectorManager {
+    private static final Logger LOG = LoggerFactory.getLogger(ScreenSelector.class);
+    private final boolean zeroCopyWanted;
 
-    public ScreenSelector(Executor executor, Scheduler scheduler) {
+    /** {@code zeroCopy}: whether consoles may relay busy screens through {@link ScreenSplice}, where this JVM can. */
+    public ScreenSelector(Executor executor, Scheduler scheduler, boolean zeroCopy) {
         // One selector: a console's traffic is bounded by a person at a screen, not by this thread.
         super(executor, scheduler, 1);
+        this.zeroCopyWanted = zeroCopy;
+    }
+
+    /** Whether consoles relay busy screens zero-copy: wanted, and this JVM can. */
+    boolean zeroCopy() {
+        return zeroCopyWanted && ScreenSplice.support().available();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        if (!zeroCopyWanted) {
+            LOG.info("Consoles copy guests' screens (portal.console.zero-copy is off)");
+        } else if (zeroCopy()) {
+            LOG.info("Consoles relay busy guest screens zero-copy (splice), except over TLS");
+        } else {
+            LOG.warn("Consoles copy guests' screens, slower than zero-copy: {}", ScreenSplice.support().why());
+        }
     }
 
     /** Registers a console's connected screen socket; the relay gets its side once the selector has it. */

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,46 @@ class ConsoleRelayTest extends FakeScreenPortal {
             browser.close();
             echo.join(SECOND.toMillis());
         }
+    }
+
+    /**
+     * A busy screen (a whole framebuffer, a video) reaches the browser whole and in order; with zero-copy on, it goes
+     * through the console's pipe, which closes with the console.
+     */
+    @Test
+    void aBusyScreenReachesTheBrowserWholeAndThroughAPipeWhenZeroCopy() throws Exception {
+        long pipesBefore = openPipes();
+        byte[] screenful = new byte[24 << 20];
+        new Random(11).nextBytes(screenful);
+        try (ConsoleSocket browser = openConsole(); SocketChannel guest = acceptScreen()) {
+            Thread sending = write(guest, screenful);
+            assertArrayEquals(screenful, browser.read(screenful.length, Duration.ofSeconds(30)));
+            sending.join(SECOND.toMillis());
+            assertEquals(pipesBefore + (zeroCopy() ? 2 : 0), openPipes(), "the console's pipe, if any");
+            assertEquals((long) screenful.length,
+                    ((Number) openConsoles().get(0).get("bytesToBrowser")).longValue());
+        }
+        assertNoConsoleWithin(Duration.ofSeconds(5));
+        assertEquals(pipesBefore, openPipes(), "the pipe closed with the console");
+    }
+
+    /** Whatever the screen sent before it closed reaches the browser before the close frame. */
+    @Test
+    void whatTheScreenSentBeforeItClosedArrivesBeforeTheClose() throws Exception {
+        byte[] last = new byte[6 << 20];
+        new Random(13).nextBytes(last);
+        try (ConsoleSocket browser = openConsole()) {
+            SocketChannel guest = acceptScreen();
+            write(guest, last).join(Duration.ofSeconds(30).toMillis());
+            guest.close();
+            assertArrayEquals(last, browser.read(last.length, Duration.ofSeconds(30)));
+            assertEquals(1000, browser.awaitClose(Duration.ofSeconds(5)).code());
+        }
+    }
+
+    /** Whether this test class runs the portal with zero-copy consoles. */
+    boolean zeroCopy() {
+        return true;
     }
 
     /** The screen writes as fast as it can to a browser that never reads: the relay soon stops taking its bytes. */
@@ -164,6 +206,36 @@ class ConsoleRelayTest extends FakeScreenPortal {
         assertEquals(200, client.get("/novnc/vendor/pako/lib/zlib/inflate.js").statusCode());
         assertTrue(client.get("/novnc/core/").statusCode() >= 400, "no directory listing");
         assertEquals(404, client.get("/novnc/core/no-such-module.js").statusCode());
+    }
+
+    /** Pipes this JVM holds open: a console relaying zero-copy holds one (two descriptors). */
+    private static long openPipes() throws IOException {
+        long pipes = 0;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    pipes += Files.readSymbolicLink(fd).toString().startsWith("pipe:") ? 1 : 0;
+                } catch (IOException closedMeanwhile) {
+                    // the listing's own descriptor, or one closed since
+                }
+            }
+        }
+        return pipes;
+    }
+
+    private static Thread write(SocketChannel guest, byte[] data) {
+        Thread writer = new Thread(() -> {
+            try {
+                ByteBuffer out = ByteBuffer.wrap(data);
+                while (out.hasRemaining()) {
+                    guest.write(out);
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        }, "busy-screen");
+        writer.start();
+        return writer;
     }
 
     private static Thread echo(SocketChannel guest) {

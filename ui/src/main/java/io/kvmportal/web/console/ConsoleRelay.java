@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * In order:
  * <ol>
  *   <li>screen to browser ({@link ToBrowser}): read what the screen has (up to {@link #CHUNK}), send it as one
- *       binary frame, and read again only once the browser's socket took it all. A browser that does not read
- *       stops the reading, and QEMU waits in turn. This is also the only writer to the browser, so the pongs
- *       and the close frame take their turn between screen frames;</li>
+ *       binary frame, and read again only once the browser's socket took it all. While the screen sends a lot,
+ *       its bytes go zero-copy instead ({@link ScreenSplice}), a frame of up to a pipe's size at a time. A browser
+ *       that does not read stops the reading, and QEMU waits in turn. This is also the only writer to the browser,
+ *       so the pongs and the close frame take their turn between screen frames;</li>
  *   <li>browser to screen ({@link FromBrowser}): frames are unmasked in place ({@link BrowserFrames}) and
  *       written to the screen, and the browser is read again only once the screen took them;</li>
  *   <li>ending: {@link #end} from outside (guest stopped, access revoked, an admin), the screen closing, or a
@@ -413,9 +414,10 @@ final class ConsoleRelay {
             if (moved <= 0) {
                 return screenHadNothing((int) moved, from);
             }
-            drained = moved < splice.capacity();
-            // A small update goes quicker the copying way: two calls instead of three.
+            // A small update goes quicker the copying way: two calls instead of three. While the screen is busy it
+            // is read again at once, not after a trip through the selector: more has most likely come meanwhile.
             bulk = moved >= BROWSER_CHUNK;
+            drained = !bulk;
             traffic.toBrowser((int) moved);
             inPipe = moved;
             ServerFrames.binaryHeader(header, (int) moved);

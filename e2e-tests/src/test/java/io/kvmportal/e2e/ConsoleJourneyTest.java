@@ -9,6 +9,7 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,6 +63,9 @@ class ConsoleJourneyTest {
                 + ",\"vcpus\":1,\"memoryMib\":128,\"diskGib\":1}", 201));
         portal.api("POST", "/api/v1/guests/" + guest + "/actions/start", user, null, 200);
         awaitSerial(user, guest, "PORTAL-TEST-GUEST READY", Duration.ofMinutes(2));
+        // The jar's manifest exports what the zero-copy path needs; a jar that lost the line would quietly copy.
+        assertTrue(Files.readString(portal.log()).contains("Consoles relay busy guest screens zero-copy"),
+                "the packaged portal relays busy screens zero-copy; see " + portal.log());
 
         Page page = journey.signedIn(LOGIN, PASSWORD, "/guests/" + guest);
         page.onPageError(error -> System.out.println("browser error: " + error));

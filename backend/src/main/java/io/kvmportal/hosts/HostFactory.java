@@ -21,7 +21,8 @@ class HostFactory {
               ApplicationEventPublisher<GuestEnded> events) {
         Path data = Path.of(dataDir).toAbsolutePath().normalize();
         HostConfig config = new HostConfig(data.resolve("guests"), data.resolve("images"),
-                configuration.getAccelerator(), configuration.getStartTimeout(), "kvm-portal");
+                data.resolve(HostConfig.INSTALLATION_ID), configuration.getAccelerator(),
+                configuration.getStartTimeout(), "kvm-portal");
         return new Host(config, (guest, exit) -> events.publishEvent(new GuestEnded(guest, exit.clean(),
                 exit.reason())));
     }

@@ -189,7 +189,7 @@ abstract class AccountServiceContract extends DatabaseTest {
 
             accounts.delete(admin.actor(), user.id());
 
-            assertEquals(Optional.empty(), new LinuxAccounts().lookup(account.name()));
+            assertEquals(Optional.empty(), LinuxAccounts.lookup(account.name()));
             assertFalse(kvmGrantees().contains(account.name().value())
                     || kvmGrantees().contains(Integer.toString(account.uid())), kvmGrantees().toString());
         } finally {
@@ -222,7 +222,7 @@ abstract class AccountServiceContract extends DatabaseTest {
             }
             accounts.delete(admin.actor(), user.id());
             assertTrue(accounts.find(user.id()).isEmpty());
-            assertEquals(Optional.empty(), new LinuxAccounts().lookup(account.name()));
+            assertEquals(Optional.empty(), LinuxAccounts.lookup(account.name()));
         } finally {
             HostLeftovers.removeAccountOf(login);
         }

@@ -1,5 +1,7 @@
 package io.kvmportal.host;
 
+import io.kvmportal.host.account.AccountRemoval;
+import io.kvmportal.host.account.InstallationIdFile;
 import io.kvmportal.host.account.KvmAccess;
 import io.kvmportal.host.account.LinuxAccount;
 import io.kvmportal.host.account.LinuxAccountName;
@@ -51,7 +53,7 @@ public final class Host implements AutoCloseable {
     private static final long CPU_PERIOD = GuestCgroups.CPU_PERIOD_MICROS;
     private final HostConfig config;
     private final KvmProbe kvmProbe;
-    private final LinuxAccounts accounts = new LinuxAccounts();
+    private final LinuxAccounts accounts;
     private final KvmAccess kvmAccess = new KvmAccess();
     private final ImageStore images;
     private final GuestDisks disks;
@@ -65,6 +67,7 @@ public final class Host implements AutoCloseable {
     Host(HostConfig config, GuestExitListener listener, KvmProbe kvmProbe) {
         this.config = config;
         this.kvmProbe = kvmProbe;
+        this.accounts = new LinuxAccounts(InstallationIdFile.loadOrCreate(config.installationIdFile()));
         this.images = ImageStore.open(config.imagesRoot());
         this.disks = new GuestDisks(images);
         this.cgroups = new GuestCgroups(config.cgroupParent());
@@ -107,18 +110,19 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Takes the login's account off the host, if it has one: its /dev/kvm entry first, so no later account with its
-     * uid inherits it, then the account and its group. Refused with userdel's words while a process still runs as
-     * it: stop the login's guests first. Answers whether there was an account.
+     * Takes the login's account off the host if this installation created it: its /dev/kvm entry first, so no later
+     * account with its uid inherits it, then the account and its group. Any other account of that name (an
+     * administrator's, another portal's, one from before accounts were marked) stays, /dev/kvm entry and all, and
+     * the answer says why. Refused with userdel's words while a process still runs as it: stop the login's guests
+     * first.
      */
-    public boolean removeAccount(String login) {
+    public AccountRemoval removeAccount(String login) {
         LinuxAccountName name = LinuxAccountName.forLogin(login);
-        // A login that never had a guest has no account, and setfacl cannot even name one that does not exist.
-        if (accounts.lookup(name).isEmpty()) {
-            return false;
+        AccountRemoval removal = accounts.remove(name, () -> kvmAccess.revoke(name));
+        if (removal.leftInPlace()) {
+            LOG.info("Left the Linux account {} of login {} in place: {}", name, login, removal.reason());
         }
-        kvmAccess.revoke(name);
-        return accounts.remove(name);
+        return removal;
     }
 
     /** Where uploads are written before {@link #admitImage}. */

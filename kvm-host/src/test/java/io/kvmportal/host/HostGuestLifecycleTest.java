@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kvmportal.host.account.AccountRemoval;
 import io.kvmportal.host.cgroup.GuestCgroups;
 import io.kvmportal.host.guest.RunState;
 import io.kvmportal.host.image.BaseImage;
@@ -49,7 +50,8 @@ class HostGuestLifecycleTest {
         dataDir = TestNames.tempDirectory();
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
         host = new Host(new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
-                io.kvmportal.host.kvm.Accelerator.AUTO, Duration.ofSeconds(60), cgroupParent),
+                dataDir.resolve(HostConfig.INSTALLATION_ID), io.kvmportal.host.kvm.Accelerator.AUTO,
+                Duration.ofSeconds(60), cgroupParent),
                 (guest, exit) -> exits.add(exit));
     }
 
@@ -96,7 +98,7 @@ class HostGuestLifecycleTest {
         host.deleteGuest(uuid, login);
         assertFalse(Files.exists(disk.path().getParent()), "the guest's directory is gone");
         assertTrue(Files.exists(host.imagePath(base)), "the base image stays for other guests");
-        assertTrue(host.removeAccount(login), "the account goes once its guests have");
+        assertEquals(AccountRemoval.REMOVED, host.removeAccount(login), "the account goes once its guests have");
     }
 
     /** A guest whose QEMU ended while no portal watched it is not re-attached at the next start, and its cgroup goes. */

@@ -157,7 +157,7 @@ abstract class GuestApiContract extends DatabaseTest {
                     .filter(dir -> isOwnedBy(dir, "kvmp-" + leaving)).toList(), "their guest directories are gone");
         }
         LinuxAccountName linuxAccount = LinuxAccountName.forLogin(leaving);
-        assertTrue(new LinuxAccounts().lookup(linuxAccount).isEmpty(), "their Linux account is gone");
+        assertTrue(LinuxAccounts.lookup(linuxAccount).isEmpty(), "their Linux account is gone");
         assertTrue(new KvmAccess().grants().stream().map(KvmGrant::user).noneMatch(linuxAccount.value()::equals),
                 "and its /dev/kvm entry");
     }

@@ -2,6 +2,7 @@ package io.kvmportal.host.account;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.kvmportal.host.exec.Command;
@@ -15,7 +16,9 @@ import io.kvmportal.host.exec.CommandResult;
  * are not 0. An administrator may name an existing account (even a person's, with a login shell): that
  * is a deliberate choice, and the account then owns its guests as it owns its other files. Accounts
  * kvm-portal creates are system accounts with no home and no login shell, in a group of their own, so
- * they share nothing with each other.
+ * they share nothing with each other, and they carry this installation's mark ({@link InstallationId})
+ * in their GECOS field. Only those are ever removed: an adopted account is never marked, so it outlives
+ * its portal user as it was there before it.
  */
 public final class LinuxAccounts {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -24,8 +27,15 @@ public final class LinuxAccounts {
     /** userdel(8): "specified user doesn't exist". */
     private static final int USERDEL_NO_SUCH_USER = 6;
 
-    /** The account called {@code name}, if one exists; refused if it is root-like. */
-    public Optional<LinuxAccount> lookup(LinuxAccountName name) {
+    private final InstallationId installation;
+
+    /** Accounts as the installation {@code installation} creates, marks and removes them. */
+    public LinuxAccounts(InstallationId installation) {
+        this.installation = Objects.requireNonNull(installation, "installation");
+    }
+
+    /** The account called {@code name}, if one exists, whoever made it; refused if it is root-like. */
+    public static Optional<LinuxAccount> lookup(LinuxAccountName name) {
         CommandResult result = Command.run(List.of("getent", "passwd", name.value()), TIMEOUT);
         if (result.exitCode() == GETENT_NOT_FOUND) {
             return Optional.empty();
@@ -37,8 +47,9 @@ public final class LinuxAccounts {
     }
 
     /**
-     * The account called {@code name}, created first if missing. Two callers may race to create it:
-     * useradd then fails for the loser, who finds the winner's account and returns it.
+     * The account called {@code name}, created first if missing, with this installation's mark. An existing
+     * account is adopted as it is, unmarked. Two callers may race to create it: useradd then fails for the
+     * loser, who finds the winner's account and returns it.
      */
     public LinuxAccount ensure(LinuxAccountName name) {
         Optional<LinuxAccount> existing = lookup(name);
@@ -46,32 +57,42 @@ public final class LinuxAccounts {
             return existing.get();
         }
         CommandResult created = Command.run(List.of("useradd", "--system", "--no-create-home",
-                "--shell", "/usr/sbin/nologin", "--user-group", name.value()), TIMEOUT);
+                "--shell", "/usr/sbin/nologin", "--user-group", "--comment", installation.comment(), name.value()),
+                TIMEOUT);
         return lookup(name).orElseThrow(() -> new CommandException(created.argv(),
                 "exit " + created.exitCode() + ", and no account " + name + " afterwards: " + created.output().strip(), null));
     }
 
     /**
-     * Deletes the account and its user group. Returns false if there was no such account. Revoke its
-     * /dev/kvm grant first ({@link KvmAccess#revoke}): an ACL entry would outlive it as a bare uid.
+     * Deletes the account and its user group if this installation created it; any other account of that name is
+     * left in place, and the answer says why. {@code beforeDeletion} runs only once the account is known to be
+     * this installation's, right before userdel: revoke its /dev/kvm grant there ({@link KvmAccess#revoke}), as
+     * an ACL entry would outlive the account as a bare uid.
      */
-    public boolean remove(LinuxAccountName name) {
-        if (lookup(name).isEmpty()) {
-            return false;
+    public AccountRemoval remove(LinuxAccountName name, Runnable beforeDeletion) {
+        Optional<LinuxAccount> account = lookup(name);
+        if (account.isEmpty()) {
+            return AccountRemoval.NO_ACCOUNT;
         }
+        if (!account.get().createdBy(installation)) {
+            return account.get().mark().isPresent() ? AccountRemoval.LEFT_OTHER_INSTALLATION
+                    : AccountRemoval.LEFT_UNMARKED;
+        }
+        beforeDeletion.run();
         CommandResult result = Command.run(List.of("userdel", name.value()), TIMEOUT);
         if (result.exitCode() == USERDEL_NO_SUCH_USER) {
-            return false;
+            return AccountRemoval.NO_ACCOUNT;
         }
         if (result.exitCode() != 0) {
             throw new CommandException(result.argv(), "exit " + result.exitCode() + ": " + result.output().strip(), null);
         }
-        return true;
+        return AccountRemoval.REMOVED;
     }
 
     /**
      * Parses getent's answer strictly: exactly one line of seven fields, naming the account asked for,
-     * with plain decimal ids. Anything else is an error, not a guess.
+     * with plain decimal ids. Anything else is an error, not a guess. The GECOS field is this portal's
+     * mark only if it is exactly one ({@link InstallationId#fromComment}); anything else there is no mark.
      */
     static LinuxAccount parsePasswdLine(LinuxAccountName name, String output) {
         if (!output.endsWith("\n") || output.indexOf('\n') != output.length() - 1) {
@@ -84,7 +105,8 @@ public final class LinuxAccounts {
         if (!fields[0].equals(name.value())) {
             throw new AccountRefusedException("getent passwd " + name + ": answered for another account");
         }
-        return new LinuxAccount(name, parseId(name, "uid", fields[2]), parseId(name, "gid", fields[3]));
+        return new LinuxAccount(name, parseId(name, "uid", fields[2]), parseId(name, "gid", fields[3]),
+                InstallationId.fromComment(fields[4]));
     }
 
     private static int parseId(LinuxAccountName name, String what, String field) {

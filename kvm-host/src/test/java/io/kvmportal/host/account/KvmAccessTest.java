@@ -21,7 +21,7 @@ import io.kvmportal.host.testing.TestNames;
  */
 class KvmAccessTest {
     private static final String KVM = "/dev/kvm";
-    private final LinuxAccounts accounts = new LinuxAccounts();
+    private final LinuxAccounts accounts = new LinuxAccounts(InstallationId.random());
     private final KvmAccess access = new KvmAccess();
     private final List<LinuxAccountName> created = new ArrayList<>();
 
@@ -86,7 +86,7 @@ class KvmAccessTest {
         access.grant(account.name());
 
         access.revoke(account.name());
-        accounts.remove(account.name());
+        accounts.remove(account.name(), () -> { });
 
         assertTrue(access.grants().stream().noneMatch(g -> g.user().equals(Integer.toString(account.uid()))),
                 access.grants().toString());

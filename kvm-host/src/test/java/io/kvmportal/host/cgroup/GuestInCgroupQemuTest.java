@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.kvmportal.host.account.InstallationId;
 import io.kvmportal.host.account.LinuxAccount;
 import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
@@ -75,7 +76,7 @@ class GuestInCgroupQemuTest {
 
     @Test
     void guestBootsAsItsAccountInsideItsCgroup() throws IOException, InterruptedException {
-        LinuxAccount account = new LinuxAccounts().ensure(name);
+        LinuxAccount account = new LinuxAccounts(InstallationId.random()).ensure(name);
         top = TestNames.tempDirectory();
         Files.setPosixFilePermissions(top, PosixFilePermissions.fromString("rwx--x--x"));
         ImageStore store = ImageStore.open(top.resolve("images"));

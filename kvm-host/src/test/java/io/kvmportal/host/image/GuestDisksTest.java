@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.kvmportal.host.account.InstallationId;
 import io.kvmportal.host.account.LinuxAccount;
 import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
@@ -38,7 +39,7 @@ class GuestDisksTest {
     private static final Logger LOG = LoggerFactory.getLogger(GuestDisksTest.class);
     private static final long MIB = 1L << 20;
 
-    private final LinuxAccounts accounts = new LinuxAccounts();
+    private final LinuxAccounts accounts = new LinuxAccounts(InstallationId.random());
     private final List<LinuxAccountName> created = new ArrayList<>();
     private Path top;
     private Path guests;

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.kvmportal.host.account.KvmAccess;
+import io.kvmportal.host.account.InstallationId;
 import io.kvmportal.host.account.LinuxAccount;
 import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
@@ -35,8 +36,9 @@ public final class HostPartsTimings {
             ImageStore store = ImageStore.open(top.resolve("images"));
             Path guests = Files.createDirectory(top.resolve("guests"));
             Files.setPosixFilePermissions(guests, PosixFilePermissions.fromString("rwx--x--x"));
-            long[] ensure = time(1, i -> new LinuxAccounts().ensure(name));
-            LinuxAccount account = new LinuxAccounts().ensure(name);
+            LinuxAccounts accounts = new LinuxAccounts(InstallationId.random());
+            long[] ensure = time(1, i -> accounts.ensure(name));
+            LinuxAccount account = accounts.ensure(name);
             images(store);
             BaseImage base = store.admit(TestImages.qcow2(store.incoming().resolve("b"), 64 << 20), ImageFormat.QCOW2, 1L << 30);
             GuestDisks disks = new GuestDisks(store);

@@ -18,6 +18,9 @@ import io.kvmportal.host.account.LinuxAccount;
 import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
 import io.kvmportal.host.cgroup.GuestCgroups;
+import io.kvmportal.host.exec.Command;
+import io.kvmportal.host.exec.CommandException;
+import io.kvmportal.host.exec.CommandResult;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +33,16 @@ import org.slf4j.LoggerFactory;
  * bare uid); then the account itself goes (userdel refuses while a process runs as it).
  *
  * <p>Only for logins named {@code kvmptest-*} that the caller made: other people's tests run on the same machine
- * at the same time, each with logins of its own.
+ * at the same time, each with logins of its own. The account goes whoever made it, unlike the portal's own removal:
+ * a test's portal marks accounts with the id of its temporary data directory, long gone by now, and some tests make
+ * unmarked ones with useradd on purpose.
  */
 public final class HostLeftovers {
     private static final Logger LOG = LoggerFactory.getLogger(HostLeftovers.class);
     private static final Duration PROCESS_EXIT = Duration.ofSeconds(20);
+    private static final Duration USERDEL_TIMEOUT = Duration.ofSeconds(30);
+    /** userdel(8): "specified user doesn't exist". */
+    private static final int USERDEL_NO_SUCH_USER = 6;
     /** A guest's cgroup: {@code <parent>/<guest uuid>}, the parent being one or more names. */
     private static final Pattern GUEST_CGROUP = Pattern.compile(
             "/((?:[a-z0-9][a-z0-9._-]*/)*[a-z0-9][a-z0-9._-]*)/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
@@ -61,21 +69,29 @@ public final class HostLeftovers {
             throw new IllegalArgumentException("only test logins (kvmptest-*) are cleaned up, not " + login);
         }
         LinuxAccountName name = LinuxAccountName.forLogin(login);
-        LinuxAccounts accounts = new LinuxAccounts();
-        Optional<LinuxAccount> account = accounts.lookup(name);
+        Optional<LinuxAccount> account = LinuxAccounts.lookup(name);
         if (account.isEmpty()) {
             return new Removed(name.value(), List.of(), false);
         }
         Set<String> cgroups = new LinkedHashSet<>();
         List<Long> killed = killProcessesOf(account.get(), cgroups);
         new KvmAccess().revoke(name);
-        Removed result = new Removed(name.value(), killed, accounts.remove(name));
+        Removed result = new Removed(name.value(), killed, userdel(name));
         LOG.info("Left behind by a test: {}", result);
         for (String cgroup : cgroups) {
             int slash = cgroup.lastIndexOf('/');
             new GuestCgroups(cgroup.substring(0, slash)).destroy(cgroup.substring(slash + 1));
         }
         return result;
+    }
+
+    /** Deletes the account and its group; false if it was gone already. */
+    private static boolean userdel(LinuxAccountName name) {
+        CommandResult result = Command.run(List.of("userdel", name.value()), USERDEL_TIMEOUT);
+        if (result.exitCode() != 0 && result.exitCode() != USERDEL_NO_SUCH_USER) {
+            throw new CommandException(result.argv(), "exit " + result.exitCode() + ": " + result.output().strip(), null);
+        }
+        return result.exitCode() == 0;
     }
 
     /** Kills every process running as the account and waits until all are gone; adds the guest cgroups they were in. */

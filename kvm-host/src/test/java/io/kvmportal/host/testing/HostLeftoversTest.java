@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.kvmportal.host.account.KvmAccess;
 import io.kvmportal.host.account.KvmGrant;
+import io.kvmportal.host.account.InstallationId;
 import io.kvmportal.host.account.LinuxAccount;
 import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The test helper that removes what a portal left of a login: a real account with a /dev/kvm entry and two
  * processes running as it, one the JVM's child and one an orphan of PID 1 (as a guest's QEMU is after a portal
- * restart), all gone afterwards.
+ * restart), all gone afterwards; the account whichever installation's mark it carries, or none.
  */
 class HostLeftoversTest {
     private static final String STATUS = "Name:\tqemu-system-x86\nState:\t%s\nTgid:\t42\nPid:\t42\n"
@@ -42,7 +43,7 @@ class HostLeftoversTest {
         if (child != null) {
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        Optional<LinuxAccount> account = new LinuxAccounts().lookup(name);
+        Optional<LinuxAccount> account = LinuxAccounts.lookup(name);
         if (account.isPresent()) {
             HostLeftovers.processesOf(account.get().uid()).forEach(ProcessHandle::destroyForcibly);
             Command.run(List.of("setfacl", "-x", "u:" + name.value(), "/dev/kvm"), Duration.ofSeconds(10));
@@ -75,7 +76,7 @@ class HostLeftoversTest {
 
     @Test
     void killsWhatRunsAsTheAccountThenRemovesItsKvmEntryAndTheAccount() throws Exception {
-        LinuxAccount account = new LinuxAccounts().ensure(name);
+        LinuxAccount account = new LinuxAccounts(InstallationId.random()).ensure(name);
         new KvmAccess().grant(name);
         child = new ProcessBuilder(asAccount(account, "sleep", "300")).start();
         List<String> detached = new java.util.ArrayList<>(List.of("setsid", "--fork"));
@@ -92,11 +93,22 @@ class HostLeftoversTest {
             assertTrue(!Files.exists(Path.of("/proc/" + pid)) || Files.readString(Path.of("/proc/" + pid + "/status"))
                     .contains("State:\tZ"), "process " + pid + " is gone");
         }
-        assertEquals(Optional.empty(), new LinuxAccounts().lookup(name));
+        assertEquals(Optional.empty(), LinuxAccounts.lookup(name));
         List<String> grantees = new KvmAccess().grants().stream().map(KvmGrant::user).toList();
         assertFalse(grantees.contains(name.value()) || grantees.contains(Integer.toString(account.uid())),
                 "/dev/kvm still has an entry for it: " + grantees);
         assertTrue(HostLeftovers.removeAccountOf(login).nothing(), "a second time finds nothing");
+    }
+
+    /** Unlike the portal, which removes only accounts of its own installation: a test's are all the test's. */
+    @Test
+    void removesAnAccountWithoutAMarkToo() {
+        ForeignAccount.create(name, null);
+
+        HostLeftovers.Removed removed = HostLeftovers.removeAccountOf(login);
+
+        assertTrue(removed.accountRemoved(), removed.toString());
+        assertEquals(Optional.empty(), LinuxAccounts.lookup(name));
     }
 
     @Test

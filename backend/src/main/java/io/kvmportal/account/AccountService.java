@@ -7,6 +7,8 @@ import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.host.Host;
+import io.kvmportal.host.account.AccountRemoval;
+import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.persistence.DataAccessException;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.transaction.annotation.ReadOnly;
@@ -164,11 +166,13 @@ public class AccountService {
     /**
      * Deletes a user who has no guests, and with them their Linux account and its /dev/kvm entry. The account goes
      * inside the transaction, last: if the host refuses (something still runs as it), the user stays, so the
-     * deletion can be tried again; an account left behind with no user would be nobody's to remove.
+     * deletion can be tried again; an account left behind with no user would be nobody's to remove. An account this
+     * portal did not create (an administrator's, another portal's) is not the portal's to remove: it stays, the user
+     * goes all the same, and the audit entry says so.
      */
     @Transactional
     public void delete(Actor actor, long userId) {
-        audit.record(actor, AuditAction.USER_DELETED, target(actor, userId), () -> {
+        audit.recordWithNote(actor, AuditAction.USER_DELETED, target(actor, userId), () -> {
             User user = deletable(actor, userId);
             long guests = users.countGuests(userId);
             if (guests > 0) {
@@ -177,17 +181,21 @@ public class AccountService {
             }
             users.delete(userId);
             revocations.publishEvent(new AccessRevoked(userId, user.login(), true));
-            removeLinuxAccount(user.login());
+            return removeLinuxAccount(user.login());
         });
     }
 
-    private void removeLinuxAccount(String login) {
+    /** Null once the account is gone (or never was); otherwise the audit's note on the account left in place. */
+    private String removeLinuxAccount(String login) {
+        AccountRemoval removal;
         try {
-            host.removeAccount(login);
+            removal = host.removeAccount(login);
         } catch (RuntimeException e) {
             throw new AccountException(Fault.HOST_FAILED, "Could not remove the Linux account of '" + login + "': "
                     + e.getMessage());
         }
+        return removal.leftInPlace() ? "The Linux account " + LinuxAccountName.forLogin(login)
+                + " and its /dev/kvm entry were left in place: " + removal.reason() + "." : null;
     }
 
     private User deletable(Actor actor, long userId) {

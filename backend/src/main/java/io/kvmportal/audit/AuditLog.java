@@ -29,15 +29,19 @@ public class AuditLog {
 
     /** Runs a change and records how it ended: success, or the refusal's message (which is then rethrown). */
     public <T> T record(Actor actor, AuditAction action, AuditTarget target, Supplier<T> change) {
-        T result;
-        try {
-            result = change.get();
-        } catch (PortalException refused) {
-            failure(actor.id(), actor.login(), action, target, refused.getMessage());
-            throw refused;
-        }
+        T result = refusalRecorded(actor, action, target, change);
         success(actor.id(), actor.login(), action, target);
         return result;
+    }
+
+    /**
+     * {@link #record(Actor, AuditAction, AuditTarget, Supplier)} for a change that succeeds with something worth
+     * saying, such as a part it deliberately left undone: the change answers that note (or null), and the entry
+     * carries it as its reason.
+     */
+    public void recordWithNote(Actor actor, AuditAction action, AuditTarget target, Supplier<String> change) {
+        String note = refusalRecorded(actor, action, target, change);
+        insertSuccess(actor.id(), actor.login(), action, target, note);
     }
 
     /** {@link #record(Actor, AuditAction, AuditTarget, Supplier)} for changes that answer nothing. */
@@ -50,13 +54,27 @@ public class AuditLog {
 
     @Transactional
     public void success(Long actorId, String actorLogin, AuditAction action, AuditTarget target) {
-        events.insert(clock.instant(), actorId, bounded(actorLogin, MAX_TEXT), action, bounded(target), true, null);
+        insertSuccess(actorId, actorLogin, action, target, null);
     }
 
     @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
     public void failure(Long actorId, String actorLogin, AuditAction action, AuditTarget target, String reason) {
         events.insert(clock.instant(), actorId, bounded(actorLogin, MAX_TEXT), action, bounded(target), false,
                 bounded(reason, MAX_REASON));
+    }
+
+    private void insertSuccess(Long actorId, String actorLogin, AuditAction action, AuditTarget target, String note) {
+        events.insert(clock.instant(), actorId, bounded(actorLogin, MAX_TEXT), action, bounded(target), true,
+                note == null ? null : bounded(note, MAX_REASON));
+    }
+
+    private <T> T refusalRecorded(Actor actor, AuditAction action, AuditTarget target, Supplier<T> change) {
+        try {
+            return change.get();
+        } catch (PortalException refused) {
+            failure(actor.id(), actor.login(), action, target, refused.getMessage());
+            throw refused;
+        }
     }
 
     /** Admins see every entry; a user sees those they acted in or that concern their own objects. */

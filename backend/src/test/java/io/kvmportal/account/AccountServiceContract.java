@@ -11,10 +11,13 @@ import io.kvmportal.audit.AuditEvent;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditQuery;
 import io.kvmportal.host.Host;
+import io.kvmportal.host.account.AccountRemoval;
 import io.kvmportal.host.account.KvmAccess;
 import io.kvmportal.host.account.KvmGrant;
 import io.kvmportal.host.account.LinuxAccount;
+import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
+import io.kvmportal.host.testing.ForeignAccount;
 import io.kvmportal.host.testing.HostLeftovers;
 import io.kvmportal.host.testing.TestNames;
 import io.kvmportal.persistence.Sql;
@@ -32,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The account rules, run on every database (see the subclasses). */
@@ -192,6 +196,43 @@ abstract class AccountServiceContract extends DatabaseTest {
             assertEquals(Optional.empty(), LinuxAccounts.lookup(account.name()));
             assertFalse(kvmGrantees().contains(account.name().value())
                     || kvmGrantees().contains(Integer.toString(account.uid())), kvmGrantees().toString());
+            AuditEvent entry = audit.find(admin.actor(), AuditQuery.latest(1)).get(0);
+            assertEquals(AuditAction.USER_DELETED + " " + login + " true null", entry.action() + " "
+                    + entry.targetName() + " " + entry.success() + " " + entry.reason());
+        } finally {
+            HostLeftovers.removeAccountOf(login);
+        }
+    }
+
+    /**
+     * A Linux account of the user's name that this portal did not create: made by an administrator or an older
+     * portal (no mark), or by another portal or a test run next to it (another installation's mark), here with
+     * useradd. The portal adopts it for the user's guests, but it is not the portal's to remove: the user goes, the
+     * account and its /dev/kvm entry stay, and the audit entry says so and why.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "                                            | LEFT_UNMARKED",
+        "kvm-portal 00112233445566778899aabbccddeeff | LEFT_OTHER_INSTALLATION"})
+    void deletingAUserLeavesALinuxAccountThisPortalDidNotCreate(String comment, AccountRemoval expected) {
+        String login = TestNames.random();
+        LinuxAccountName name = LinuxAccountName.forLogin(login);
+        try {
+            LinuxAccount foreign = ForeignAccount.create(name, comment);
+            UserView user = accounts.create(admin.actor(), new NewUser(login, null, "linux-user-password", Role.USER));
+            assertEquals(foreign, host.prepareAccount(login)); // as their first guest does
+            assertTrue(kvmGrantees().contains(name.value()));
+
+            accounts.delete(admin.actor(), user.id());
+
+            assertTrue(accounts.find(user.id()).isEmpty());
+            assertEquals(Optional.of(foreign), LinuxAccounts.lookup(name));
+            assertTrue(kvmGrantees().contains(name.value()), kvmGrantees().toString());
+            AuditEvent entry = audit.find(admin.actor(), AuditQuery.latest(1)).get(0);
+            assertEquals(AuditAction.USER_DELETED + " " + login + " true", entry.action() + " " + entry.targetName()
+                    + " " + entry.success());
+            assertEquals("The Linux account " + name + " and its /dev/kvm entry were left in place: "
+                    + expected.reason() + ".", entry.reason());
         } finally {
             HostLeftovers.removeAccountOf(login);
         }

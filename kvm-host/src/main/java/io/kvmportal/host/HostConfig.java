@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Where this host keeps guests and images, and how it runs them.
  *
- * @param guestsRoot          one directory per guest, {@code <guestsRoot>/<uuid without dashes>/}, root-owned above that
+ * @param guestsRoot          one directory per guest, {@code <guestsRoot>/<uuid without dashes>/}, root-owned
+ *                            above that
  * @param imagesRoot          the image store (see {@link io.kvmportal.host.image.ImageStore})
  * @param installationIdFile  this installation's mark, set on the Linux accounts it creates and required on those it
  *                            removes (see {@link io.kvmportal.host.account.InstallationIdFile}); made on first use

@@ -27,5 +27,4 @@ public enum AccountRemoval {
     public String reason() {
         return reason;
     }
-
 }

@@ -66,7 +66,8 @@ public final class InstallationIdFile {
     private static InstallationId read(Path file) {
         String content;
         try {
-            refuseUnlessRootOnly(file, Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+            refuseUnlessRootOnly(file,
+                    Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
                 content = new String(in.readNBytes(MAX_READ), StandardCharsets.US_ASCII);
             }
@@ -82,7 +83,8 @@ public final class InstallationIdFile {
 
     private static void refuseUnlessRootOnly(Path file, PosixFileAttributes attributes) throws IOException {
         Set<PosixFilePermission> mode = attributes.permissions();
-        if (!attributes.isRegularFile() || (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0
+        int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile() || owner != 0
                 || mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
             throw new IllegalStateException("the installation id file " + file + " is refused: it must be a regular"
                     + " file owned by root and writable by root only");

@@ -27,7 +27,7 @@ class PasswdLineTest {
     @Test
     void readsTheMarkFromTheGecosField() {
         LinuxAccount account = LinuxAccounts.parsePasswdLine(NAME,
-                "kvmp-alice:x:998:996:kvm-portal 0123456789abcdef0123456789abcdef:/home/kvmp-alice:/usr/sbin/nologin\n");
+                "kvmp-alice:x:998:996:kvm-portal 0123456789abcdef0123456789abcdef:/:/usr/sbin/nologin\n");
         assertEquals(Optional.of(new InstallationId("0123456789abcdef0123456789abcdef")), account.mark());
         assertTrue(account.createdBy(new InstallationId("0123456789abcdef0123456789abcdef")));
         assertFalse(account.createdBy(new InstallationId("fedcba9876543210fedcba9876543210")));

@@ -37,7 +37,8 @@ final class BenchGuests implements AutoCloseable {
         dataDir = TestNames.tempDirectory();
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
         host = new Host(new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
-                dataDir.resolve(HostConfig.INSTALLATION_ID), Accelerator.TCG, Duration.ofSeconds(120), cgroupParent), (guest, exit) -> { });
+                dataDir.resolve(HostConfig.INSTALLATION_ID), Accelerator.TCG, Duration.ofSeconds(120), cgroupParent),
+                (guest, exit) -> { });
         TestGuestImage image = TestGuestImage.get();
         Path upload = host.incomingImages().resolve("bench.qcow2");
         Files.copy(image.baseDisk(), upload);

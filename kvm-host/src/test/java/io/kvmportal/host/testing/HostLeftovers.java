@@ -89,7 +89,8 @@ public final class HostLeftovers {
     private static boolean userdel(LinuxAccountName name) {
         CommandResult result = Command.run(List.of("userdel", name.value()), USERDEL_TIMEOUT);
         if (result.exitCode() != 0 && result.exitCode() != USERDEL_NO_SUCH_USER) {
-            throw new CommandException(result.argv(), "exit " + result.exitCode() + ": " + result.output().strip(), null);
+            throw new CommandException(result.argv(), "exit " + result.exitCode() + ": " + result.output().strip(),
+                    null);
         }
         return result.exitCode() == 0;
     }

@@ -133,11 +133,11 @@ public class UsersView extends VerticalLayout {
         int guests = quota.usage().guests();
         String linuxAccount = "kvmp-" + user.login();
         String text = guests == 0
-                ? "The account and the Linux account " + linuxAccount + " are removed; it can no longer sign in."
-                + " This cannot be undone."
+                ? "The account is removed, and the Linux account " + linuxAccount + " if the portal created it;"
+                + " it can no longer sign in. This cannot be undone."
                 : user.login() + " has " + guests + " guest(s), " + quota.usage().runningGuests() + " of them running."
                 + " Deleting the account forces their guests off and deletes them with their disks, then removes the"
-                + " Linux account " + linuxAccount + ". This cannot be undone.";
+                + " Linux account " + linuxAccount + " if the portal created it. This cannot be undone.";
         String confirmText = guests == 0 ? "Delete" : "Delete user and " + guests + " guest(s)";
         ConfirmDialog confirm = new ConfirmDialog("Delete " + user.login() + "?", text, confirmText,
                 yes -> act(() -> {

@@ -29,6 +29,8 @@ import org.eclipse.jetty.io.SocketChannelEndPoint;
 final class ScreenSplice {
     /** The most one frame carries: what the pipe holds, if the kernel grants it (the default pipe holds 64 KiB). */
     static final int PIPE_BYTES = 1 << 20;
+    /** What every Linux pipe holds, should the kernel not even say. */
+    private static final int DEFAULT_PIPE_BYTES = 64 * 1024;
     private static final MethodHandle FD_VALUE = findFdValue();
     private static final Support SUPPORT = probe();
     private final int screen;
@@ -48,9 +50,10 @@ final class ScreenSplice {
         this.browser = browser;
         this.pipeOut = pipe[0];
         this.pipeIn = pipe[1];
-        // Granted in full to root; an unprivileged portal over its pipe-buffer budget gets the default 64 KiB.
+        // Granted in full to root; an unprivileged portal over its pipe-buffer budget keeps the default.
         SpliceCalls.libc().fcntl(pipeIn, SpliceCalls.F_SETPIPE_SZ, PIPE_BYTES);
-        this.pipeBytes = SpliceCalls.libc().fcntl(pipeIn, SpliceCalls.F_GETPIPE_SZ, 0);
+        int granted = SpliceCalls.libc().fcntl(pipeIn, SpliceCalls.F_GETPIPE_SZ, 0);
+        this.pipeBytes = granted > 0 ? granted : DEFAULT_PIPE_BYTES;
     }
 
     static Support support() {

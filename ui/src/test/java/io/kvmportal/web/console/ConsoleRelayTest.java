@@ -224,35 +224,38 @@ class ConsoleRelayTest extends FakeScreenPortal {
     }
 
     private static Thread write(SocketChannel guest, byte[] data) {
-        Thread writer = new Thread(() -> {
-            try {
-                ByteBuffer out = ByteBuffer.wrap(data);
-                while (out.hasRemaining()) {
-                    guest.write(out);
-                }
-            } catch (IOException closed) {
-                // the test is over
-            }
-        }, "busy-screen");
-        writer.start();
-        return writer;
+        return playScreen("busy-screen", () -> writeAll(guest, ByteBuffer.wrap(data)));
     }
 
     private static Thread echo(SocketChannel guest) {
-        Thread echo = new Thread(() -> {
+        return playScreen("echo-screen", () -> {
             ByteBuffer buffer = ByteBuffer.allocate(100_000);
+            while (guest.read(buffer.clear()) >= 0) {
+                writeAll(guest, buffer.flip());
+            }
+        });
+    }
+
+    /** What a thread playing the guest's screen does, until the test closes the screen's socket. */
+    private interface ScreenPart {
+        void play() throws IOException;
+    }
+
+    private static Thread playScreen(String name, ScreenPart part) {
+        Thread thread = new Thread(() -> {
             try {
-                while (guest.read(buffer.clear()) >= 0) {
-                    buffer.flip();
-                    while (buffer.hasRemaining()) {
-                        guest.write(buffer);
-                    }
-                }
+                part.play();
             } catch (IOException closed) {
                 // the test is over
             }
-        }, "echo-screen");
-        echo.start();
-        return echo;
+        }, name);
+        thread.start();
+        return thread;
+    }
+
+    private static void writeAll(SocketChannel channel, ByteBuffer out) throws IOException {
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
     }
 }

@@ -89,6 +89,10 @@ final class BrowserFrames {
                 throw new Violation(PROTOCOL_ERROR, "A frame's length has its top bit set.");
             }
         }
+        if (lengthBytes == 2 && length < 126 || lengthBytes == 8 && length <= 0xffff) {
+            // RFC 6455 5.2: the minimal number of bytes MUST be used; a browser always does.
+            throw new Violation(PROTOCOL_ERROR, "A frame's length is not written in the fewest bytes.");
+        }
         boolean control = (opcode & 0x8) != 0;
         checkOpcode(opcode, fin, length);
         if (control && in.remaining() < header + length) {

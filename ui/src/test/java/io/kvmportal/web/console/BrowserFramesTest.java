@@ -188,6 +188,10 @@ class BrowserFramesTest {
                 new Stream().binary(false, random(4)).frame(0x81, random(4))));
         byte[] topBit = {(byte) 0x82, (byte) (0x80 | 127), (byte) 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4, 9};
         cases.add(Arguments.of("a 64-bit length with its top bit set", topBit, 1002));
+        byte[] shortIn16Bits = {(byte) 0x82, (byte) (0x80 | 126), 0, 125, 1, 2, 3, 4};
+        cases.add(Arguments.of("a length under 126 written in 16 bits", shortIn16Bits, 1002));
+        byte[] shortIn64Bits = {(byte) 0x82, (byte) (0x80 | 127), 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 1, 2, 3, 4};
+        cases.add(Arguments.of("a length under 65536 written in 64 bits", shortIn64Bits, 1002));
         cases.add(violation("a close frame with one byte", 1002, new Stream().frame(0x88, new byte[] {3})));
         for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535}) {
             cases.add(violation("close code " + code, 1002, new Stream().frame(0x88, closePayload(code, ""))));

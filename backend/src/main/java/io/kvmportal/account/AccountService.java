@@ -168,11 +168,11 @@ public class AccountService {
      * inside the transaction, last: if the host refuses (something still runs as it), the user stays, so the
      * deletion can be tried again; an account left behind with no user would be nobody's to remove. An account this
      * portal did not create (an administrator's, another portal's) is not the portal's to remove: it stays, the user
-     * goes all the same, and the audit entry says so.
+     * goes all the same, and the audit entry says so. Answers those words when it happens, for the admin to read.
      */
     @Transactional
-    public void delete(Actor actor, long userId) {
-        audit.recordWithNote(actor, AuditAction.USER_DELETED, target(actor, userId), () -> {
+    public Optional<String> delete(Actor actor, long userId) {
+        return Optional.ofNullable(audit.recordWithNote(actor, AuditAction.USER_DELETED, target(actor, userId), () -> {
             User user = deletable(actor, userId);
             long guests = users.countGuests(userId);
             if (guests > 0) {
@@ -182,7 +182,7 @@ public class AccountService {
             users.delete(userId);
             revocations.publishEvent(new AccessRevoked(userId, user.login(), true));
             return removeLinuxAccount(user.login());
-        });
+        }));
     }
 
     /** Null once the account is gone (or never was); otherwise the audit's note on the account left in place. */

@@ -3,6 +3,7 @@ package io.kvmportal.account;
 import io.kvmportal.api.Actor;
 import io.kvmportal.guest.GuestService;
 import jakarta.inject.Singleton;
+import java.util.Optional;
 
 /**
  * Deletes a user, and on request their guests first: the admin who says "and their guests" gets them forced off
@@ -19,14 +20,16 @@ public class UserRemoval {
         this.guests = guests;
     }
 
-    /** Answers how many guests were deleted with the user. */
-    public int delete(Actor admin, long userId, boolean withGuests) {
+    /** What a deletion did: how many guests went with the user, and why a Linux account stayed, if one did. */
+    public record Deletion(int deletedGuests, Optional<String> accountLeft) {
+    }
+
+    public Deletion delete(Actor admin, long userId, boolean withGuests) {
         int deletedGuests = 0;
         if (withGuests) {
             UserView user = accounts.requireDeletable(admin, userId);
             deletedGuests = guests.deleteAllOf(admin, user.id(), user.login());
         }
-        accounts.delete(admin, userId);
-        return deletedGuests;
+        return new Deletion(deletedGuests, accounts.delete(admin, userId));
     }
 }

@@ -37,11 +37,12 @@ public class AuditLog {
     /**
      * {@link #record(Actor, AuditAction, AuditTarget, Supplier)} for a change that succeeds with something worth
      * saying, such as a part it deliberately left undone: the change answers that note (or null), and the entry
-     * carries it as its reason.
+     * carries it as its reason. Answers the note, for the caller to show too.
      */
-    public void recordWithNote(Actor actor, AuditAction action, AuditTarget target, Supplier<String> change) {
+    public String recordWithNote(Actor actor, AuditAction action, AuditTarget target, Supplier<String> change) {
         String note = refusalRecorded(actor, action, target, change);
         insertSuccess(actor.id(), actor.login(), action, target, note);
+        return note;
     }
 
     /** {@link #record(Actor, AuditAction, AuditTarget, Supplier)} for changes that answer nothing. */

@@ -191,7 +191,7 @@ abstract class AccountServiceContract extends DatabaseTest {
             LinuxAccount account = host.prepareAccount(login); // as their first guest does
             assertTrue(kvmGrantees().contains(account.name().value()));
 
-            accounts.delete(admin.actor(), user.id());
+            assertEquals(Optional.empty(), accounts.delete(admin.actor(), user.id()), "nothing left to mention");
 
             assertEquals(Optional.empty(), LinuxAccounts.lookup(account.name()));
             assertFalse(kvmGrantees().contains(account.name().value())
@@ -223,7 +223,7 @@ abstract class AccountServiceContract extends DatabaseTest {
             assertEquals(foreign, host.prepareAccount(login)); // as their first guest does
             assertTrue(kvmGrantees().contains(name.value()));
 
-            accounts.delete(admin.actor(), user.id());
+            Optional<String> left = accounts.delete(admin.actor(), user.id());
 
             assertTrue(accounts.find(user.id()).isEmpty());
             assertEquals(Optional.of(foreign), LinuxAccounts.lookup(name));
@@ -233,6 +233,7 @@ abstract class AccountServiceContract extends DatabaseTest {
                     + " " + entry.success());
             assertEquals("The Linux account " + name + " and its /dev/kvm entry were left in place: "
                     + expected.reason() + ".", entry.reason());
+            assertEquals(Optional.of(entry.reason()), left, "the admin reads what the audit entry says");
         } finally {
             HostLeftovers.removeAccountOf(login);
         }

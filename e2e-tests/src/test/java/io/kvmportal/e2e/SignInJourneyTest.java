@@ -1,11 +1,17 @@
 package io.kvmportal.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import io.kvmportal.host.account.LinuxAccountName;
+import io.kvmportal.host.account.LinuxAccounts;
+import io.kvmportal.host.testing.ForeignAccount;
+import io.kvmportal.host.testing.HostLeftovers;
 import java.io.IOException;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The first minutes of a new portal, in Chromium against the packaged jar: the login, a wrong password, the
- * admin creating a user, and that user changing their password. Screenshots land in target/screenshots.
+ * admin creating a user, that user changing their password, and the admin deleting a user whose Linux account the
+ * portal did not create. Screenshots land in target/screenshots.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SignInJourneyTest {
@@ -90,6 +97,7 @@ class SignInJourneyTest {
         assertThat(users.cell("kvmp-alice")).isVisible();
         users.setGuestQuota("alice", 3);
         assertThat(users.notification().last()).containsText("Saved the quota of alice.");
+        assertThat(page.locator("#quota-save")).isHidden(); // the dialog has faded out
         screenshot("04-users");
         app.open("Host");
         assertThat(page.locator("#host-accelerator")).hasText(Pattern.compile("KVM|TCG"));
@@ -124,6 +132,35 @@ class SignInJourneyTest {
         assertThat(login.error("Wrong login name or password.")).isVisible();
         login.signIn("alice", "alice-second-password");
         assertThat(app.signedInUser()).containsText("Alice Example");
+    }
+
+    /**
+     * A Linux account of the new user's name was already there (an administrator's, another portal's): the portal
+     * uses it, but deleting the user leaves it, and the admin reads that in the notification, not only in the audit.
+     */
+    @Test
+    @Order(5)
+    void deletingAUserWhoseLinuxAccountThePortalDidNotCreateSaysItStayed() throws Exception {
+        String login = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
+        LinuxAccountName account = LinuxAccountName.forLogin(login);
+        try {
+            ForeignAccount.create(account, null);
+            String admin = portal.token("admin", PortalProcess.ADMIN_PASSWORD);
+            portal.createUser(admin, login, "left-account-password");
+            page.navigate(portal.url("/"));
+            new LoginPage(page).signIn("admin", PortalProcess.ADMIN_PASSWORD);
+            new AppPage(page).open("Users");
+            UsersPage users = new UsersPage(page);
+            users.delete(login);
+            assertThat(users.notification().last()).containsText("Deleted " + login + ". The Linux account "
+                    + account + " and its /dev/kvm entry were left in place: it does not carry this portal's mark");
+            page.waitForTimeout(500); // the notification's opening animation
+            screenshot("09-user-deleted-account-left");
+            assertThat(users.actions(login)).isHidden();
+            assertTrue(LinuxAccounts.lookup(account).isPresent(), "the account the portal did not create stays");
+        } finally {
+            HostLeftovers.removeAccountOf(login);
+        }
     }
 
     private void screenshot(String name) {

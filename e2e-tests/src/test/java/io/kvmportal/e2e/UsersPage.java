@@ -26,6 +26,17 @@ final class UsersPage {
         page.locator("#quota-save").click();
     }
 
+    /** The buttons of the user's row: gone with the user (the grid keeps hidden cells of removed rows). */
+    Locator actions(String login) {
+        return page.locator("[data-login='" + login + "']");
+    }
+
+    void delete(String login) {
+        actions(login).locator("vaadin-button", new Locator.LocatorOptions().setHasText("Delete")).click();
+        page.locator("vaadin-confirm-dialog-overlay vaadin-button", new Page.LocatorOptions().setHasText("Delete"))
+                .click();
+    }
+
     Locator cell(String text) {
         return page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText(text));
     }

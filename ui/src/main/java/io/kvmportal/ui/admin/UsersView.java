@@ -71,7 +71,9 @@ public class UsersView extends VerticalLayout {
         grid.addColumn(this::usage).setHeader("Guests (running)").setAutoWidth(true)
                 .setTooltipGenerator(user -> "in use of the quota; 'default' when the user has the default quota");
         grid.addComponentColumn(this::status).setHeader("Status").setAutoWidth(true);
-        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
+        // Long logins widen the grid past a laptop's screen: the actions stay in view while the rest scrolls.
+        grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0)
+                .setFrozenToEnd(true);
     }
 
     /** The quota a row shows, read once per refresh: the usage column and a disabled user's status both need it. */
@@ -140,13 +142,22 @@ public class UsersView extends VerticalLayout {
                 + " Linux account " + linuxAccount + " if the portal created it. This cannot be undone.";
         String confirmText = guests == 0 ? "Delete" : "Delete user and " + guests + " guest(s)";
         ConfirmDialog confirm = new ConfirmDialog("Delete " + user.login() + "?", text, confirmText,
-                yes -> act(() -> {
-                    removal.delete(signedIn.actor(), user.id(), guests > 0);
-                    return user;
-                }, "Deleted " + user.login() + (guests == 0 ? "." : " and their " + guests + " guest(s).")));
+                yes -> deleteUser(user, guests));
         confirm.setConfirmButtonTheme("error primary");
         confirm.setCancelable(true);
         confirm.open();
+    }
+
+    /** Deletes the user, saying so, and saying too if their Linux account stayed (the portal did not create it). */
+    private void deleteUser(UserView user, int guests) {
+        try {
+            UserRemoval.Deletion deletion = removal.delete(signedIn.actor(), user.id(), guests > 0);
+            String deleted = "Deleted " + user.login() + (guests == 0 ? "." : " and their " + guests + " guest(s).");
+            Notifications.success(deletion.accountLeft().map(left -> deleted + " " + left).orElse(deleted));
+        } catch (PortalException refused) {
+            Notifications.error(refused.getMessage());
+        }
+        refresh();
     }
 
     private void openQuotaDialog(UserView user) {
@@ -182,6 +193,8 @@ public class UsersView extends VerticalLayout {
     private void refresh() {
         shownQuotas.clear();
         grid.setItems(accounts.list(signedIn.actor()));
+        // Auto widths are measured once; a deleted long login would otherwise keep its columns wide.
+        grid.recalculateColumnWidths();
     }
 
     private static Button small(String text, Runnable action) {

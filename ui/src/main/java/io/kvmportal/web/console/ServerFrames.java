@@ -22,6 +22,11 @@ final class ServerFrames {
         return header.flip();
     }
 
+    /** Whether a frame this class made is a close frame. */
+    static boolean isClose(ByteBuffer frame) {
+        return (frame.get(frame.position()) & 0x0f) == OP_CLOSE;
+    }
+
     static ByteBuffer pong(ByteBuffer payload) {
         return control(OP_PONG, payload);
     }

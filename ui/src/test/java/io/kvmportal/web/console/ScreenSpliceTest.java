@@ -124,9 +124,9 @@ class ScreenSpliceTest {
                 delivered += took;
             } while (took > 0 || moved == 0);
             assertTrue(delivered < sent.length, "a socket that is not read took " + delivered + " bytes");
-            ByteBuffer copy = ByteBuffer.allocate(ConsoleRelay.STALLED_COPY).limit(0);
-            int copied = splice.copyOut(copy, ConsoleRelay.STALLED_COPY);
-            assertEquals(Math.min(moved, ConsoleRelay.STALLED_COPY), copied);
+            ByteBuffer copy = ByteBuffer.allocate(ScreenToBrowser.STALLED_COPY).limit(0);
+            int copied = splice.copyOut(copy, ScreenToBrowser.STALLED_COPY);
+            assertEquals(Math.min(moved, ScreenToBrowser.STALLED_COPY), copied);
             byte[] expected = Arrays.copyOfRange(sent, (int) delivered, (int) delivered + copied);
             byte[] actual = new byte[copied];
             copy.get(actual);

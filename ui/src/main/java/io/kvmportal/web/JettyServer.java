@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -112,6 +113,7 @@ public class JettyServer extends AbstractServletServer<Server> {
                 // Now, while the browsers' connections can still carry the close frames: Micronaut stops this
                 // server before it shuts the context down.
                 context.getBean(ConsoleService.class).portalStopping();
+                screens.awaitConsolesFinished(Duration.ofSeconds(2));
             }
         });
         ServletHolder console = new ServletHolder("console", new ConsoleUpgrade(context, screens));

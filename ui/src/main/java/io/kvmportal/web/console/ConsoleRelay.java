@@ -76,6 +76,7 @@ final class ConsoleRelay {
     private boolean ending;
     private boolean browserSaidClose;
     private boolean closeSent;
+    private boolean browserClosed;
     private boolean endNoticed;
 
     /** Where the relay counts what it carried. */
@@ -174,6 +175,7 @@ final class ConsoleRelay {
         ScreenSplice spliced;
         synchronized (lock) {
             ending = true;
+            browserClosed = true;
             control.clear();
             spliced = splice;
         }
@@ -287,6 +289,13 @@ final class ConsoleRelay {
             }
         }
         toBrowser.iterate();
+    }
+
+    /** Whether the browser has had its last word from this console: the close frame went out, or the browser is gone. */
+    boolean finished() {
+        synchronized (lock) {
+            return closeSent || browserClosed;
+        }
     }
 
     /** After our close frame went out: close at once if the browser closed first, else give it time to answer. */

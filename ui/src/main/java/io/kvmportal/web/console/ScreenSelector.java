@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -22,12 +25,35 @@ import org.slf4j.LoggerFactory;
 public final class ScreenSelector extends SelectorManager {
     private static final Logger LOG = LoggerFactory.getLogger(ScreenSelector.class);
     private final boolean zeroCopyWanted;
+    /** The consoles that may still owe their browser a close frame; finished ones go at the next registration. */
+    private final Set<ConsoleRelay> consoles = ConcurrentHashMap.newKeySet();
 
     /** {@code zeroCopy}: whether consoles may relay busy screens through {@link ScreenSplice}, where this JVM can. */
     public ScreenSelector(Executor executor, Scheduler scheduler, boolean zeroCopy) {
         // One selector: a console's traffic is bounded by a person at a screen, not by this thread.
         super(executor, scheduler, 1);
         this.zeroCopyWanted = zeroCopy;
+    }
+
+    /**
+     * Waits, up to {@code limit}, until every console has sent its close frame or lost its browser. The portal's
+     * stop ends every console first, and a console's writer may be busy on a selector thread at that moment: the
+     * frame then goes out a moment later, and the connectors must not close the sockets before it has.
+     */
+    public void awaitConsolesFinished(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            consoles.removeIf(ConsoleRelay::finished);
+            while (!consoles.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                consoles.removeIf(ConsoleRelay::finished);
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (!consoles.isEmpty()) {
+            LOG.warn("{} console(s) had not sent their close frame when the portal stopped", consoles.size());
+        }
     }
 
     /** Whether consoles relay busy screens zero-copy: wanted, and this JVM can. */
@@ -49,6 +75,8 @@ public final class ScreenSelector extends SelectorManager {
 
     /** Registers a console's connected screen socket; the relay gets its side once the selector has it. */
     void register(ConsoleRelay relay) throws IOException {
+        consoles.removeIf(ConsoleRelay::finished);
+        consoles.add(relay);
         SocketChannel channel = relay.screenChannel();
         channel.configureBlocking(false);
         accept(channel, relay);

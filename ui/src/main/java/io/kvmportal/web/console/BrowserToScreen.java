@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
-import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.util.BufferUtil;
-import org.eclipse.jetty.util.IteratingCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,44 +14,36 @@ import org.slf4j.LoggerFactory;
  * written to the screen; the browser is read again only once the screen took them. Pings are answered through the
  * relay's writer to the browser ({@link ScreenToBrowser}).
  */
-final class BrowserToScreen extends IteratingCallback {
+final class BrowserToScreen extends RelayDirection {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserToScreen.class);
     private final ConsoleRelay relay;
     private final AbstractConnection browserConnection;
-    private final ByteBufferPool pool;
     private final ConsoleRelay.Traffic traffic;
     private final ViewOnlyRfb viewOnly;
     private final BrowserFrames frames = new BrowserFrames();
-    private RetainableByteBuffer buffer;
     /** The last read left room in the buffer, so the socket is most likely empty now. */
     private boolean drained;
 
     /** {@code viewOnly} filters what a viewer sends (null for the owner). */
     BrowserToScreen(ConsoleRelay relay, AbstractConnection browserConnection, ByteBufferPool pool,
                     ConsoleRelay.Traffic traffic, ViewOnlyRfb viewOnly) {
+        super(pool);
         this.relay = relay;
         this.browserConnection = browserConnection;
-        this.pool = pool;
         this.traffic = traffic;
         this.viewOnly = viewOnly;
     }
 
     /** Frames the browser sent right behind the handshake, before Jetty handed the socket over. */
     void prefill(ByteBuffer prefilled) {
-        buffer = pool.acquire(Math.max(ConsoleRelay.BROWSER_CHUNK, prefilled.remaining()), true);
-        ByteBuffer in = buffer.getByteBuffer();
-        BufferUtil.clear(in);
-        BufferUtil.append(in, prefilled);
+        BufferUtil.append(emptyBuffer(Math.max(ConsoleRelay.BROWSER_CHUNK, prefilled.remaining())), prefilled);
     }
 
     @Override
     protected Action process() {
         while (true) {
-            if (buffer == null) {
-                buffer = pool.acquire(ConsoleRelay.BROWSER_CHUNK, true);
-                BufferUtil.clear(buffer.getByteBuffer());
-            }
-            ByteBuffer in = buffer.getByteBuffer();
+            // Kept between reads: it may hold the start of a frame.
+            ByteBuffer in = heldBuffer() != null ? heldBuffer() : emptyBuffer(ConsoleRelay.BROWSER_CHUNK);
             BrowserFrames.Event event;
             try {
                 event = frames.next(in);
@@ -120,22 +110,10 @@ final class BrowserToScreen extends IteratingCallback {
         }
     }
 
-    private void release() {
-        if (buffer != null) {
-            buffer.release();
-            buffer = null;
-        }
-    }
-
     @Override
     protected void onCompleteFailure(Throwable cause) {
         release();
         LOG.debug("Writing to a guest's screen: {}", cause.toString());
         relay.end(ConsoleRelay.UNEXPECTED, "The connection to the guest's screen broke.");
-    }
-
-    @Override
-    public InvocationType getInvocationType() {
-        return InvocationType.NON_BLOCKING;
     }
 }

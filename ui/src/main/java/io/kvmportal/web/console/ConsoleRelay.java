@@ -20,9 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One open console: the browser's WebSocket and the guest's VNC socket, relayed both ways on Jetty's selector
  * threads. Nothing here blocks, so a console holds no thread of its own, and a byte crosses with one read and
- * one write on the thread that saw it arrive. Each side takes a buffer from Jetty's pool when its first bytes come
- * and keeps it until the console ends: giving it back whenever the side went quiet cost a fifth of a round trip.
- * In order:
+ * one write on the thread that saw it arrive; each direction is a {@link RelayDirection}. In order:
  * <ol>
  *   <li>screen to browser ({@link ScreenToBrowser}): read what the screen has (up to {@link #CHUNK}), send it as one
  *       binary frame, and read again only once the browser's socket took it all. While the screen sends a lot,

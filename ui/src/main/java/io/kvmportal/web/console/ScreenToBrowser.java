@@ -7,9 +7,6 @@ import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
-import org.eclipse.jetty.io.RetainableByteBuffer;
-import org.eclipse.jetty.util.BufferUtil;
-import org.eclipse.jetty.util.IteratingCallback;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * sending a lot, and while it does, and the JVM and connection allow it, its bytes go zero-copy through a
  * {@link ScreenSplice} instead: a frame of up to the pipe's size that never enters the JVM.
  */
-final class ScreenToBrowser extends IteratingCallback {
+final class ScreenToBrowser extends RelayDirection {
     /**
      * What a spliced frame hands Jetty's write when the browser's socket is full (Jetty then waits for room): only a
      * little, because once there is room the splice goes on with the rest, uncopied.
@@ -30,12 +27,10 @@ final class ScreenToBrowser extends IteratingCallback {
     private static final Logger LOG = LoggerFactory.getLogger(ScreenToBrowser.class);
     private final ConsoleRelay relay;
     private final EndPoint browser;
-    private final ByteBufferPool pool;
     private final Scheduler scheduler;
     private final ConsoleRelay.Traffic traffic;
     private final boolean zeroCopy;
     private final ByteBuffer header = ByteBuffer.allocate(ServerFrames.MAX_HEADER);
-    private RetainableByteBuffer buffer;
     private boolean closeWritten;
     /** The last read took less than the buffer held, so the socket is most likely empty now. */
     private boolean drained;
@@ -46,9 +41,9 @@ final class ScreenToBrowser extends IteratingCallback {
 
     ScreenToBrowser(ConsoleRelay relay, EndPoint browser, ByteBufferPool pool, Scheduler scheduler,
                     ConsoleRelay.Traffic traffic, boolean zeroCopy) {
+        super(pool);
         this.relay = relay;
         this.browser = browser;
-        this.pool = pool;
         this.scheduler = scheduler;
         this.traffic = traffic;
         this.zeroCopy = zeroCopy;
@@ -99,11 +94,7 @@ final class ScreenToBrowser extends IteratingCallback {
     }
 
     private Action copyScreen(AbstractConnection from) {
-        if (buffer == null) {
-            buffer = pool.acquire(ConsoleRelay.CHUNK, true);
-        }
-        ByteBuffer data = buffer.getByteBuffer();
-        BufferUtil.clear(data);
+        ByteBuffer data = emptyBuffer(ConsoleRelay.CHUNK);
         int read;
         try {
             read = from.getEndPoint().fill(data);
@@ -166,11 +157,7 @@ final class ScreenToBrowser extends IteratingCallback {
                 return null;
             }
             // The socket is full. Jetty's write waits for room; it needs bytes to write, so a few are copied.
-            if (buffer == null) {
-                buffer = pool.acquire(ConsoleRelay.CHUNK, true);
-            }
-            ByteBuffer data = buffer.getByteBuffer();
-            BufferUtil.clear(data);
+            ByteBuffer data = emptyBuffer(ConsoleRelay.CHUNK);
             inPipe -= splice.copyOut(data, (int) Math.min(inPipe, STALLED_COPY));
             browser.write(this, data);
             return Action.SCHEDULED;
@@ -209,21 +196,9 @@ final class ScreenToBrowser extends IteratingCallback {
         return Action.SUCCEEDED;
     }
 
-    private void release() {
-        if (buffer != null) {
-            buffer.release();
-            buffer = null;
-        }
-    }
-
     @Override
     protected void onCompleteFailure(Throwable cause) {
         release();
         relay.browserGone();
-    }
-
-    @Override
-    public InvocationType getInvocationType() {
-        return InvocationType.NON_BLOCKING;
     }
 }

@@ -96,8 +96,7 @@ class ImageInspectorTest {
 
     @Test
     void refusesAnEncryptedQcow2() {
-        Path image = TestImages.qcow2(incoming.resolve("secret.qcow2"), MIB, "--object", "secret,id=sec0,data=kvmptest",
-                "-o", "encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10");
+        Path image = TestImages.encryptedQcow2(incoming.resolve("secret.qcow2"), MIB);
 
         assertRefused(ENCRYPTED, image, ImageFormat.QCOW2, GIB);
     }

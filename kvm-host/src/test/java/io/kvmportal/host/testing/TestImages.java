@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.kvmportal.host.exec.Command;
+import io.kvmportal.host.exec.CommandException;
 
 /** Small disk images made on the spot for image tests: real qemu-img output, or bytes laid out by hand. */
 public final class TestImages {
@@ -24,6 +25,24 @@ public final class TestImages {
         argv.addAll(List.of(file.toString(), Long.toString(virtualSize)));
         Command.runChecked(argv, TIMEOUT);
         return file;
+    }
+
+    /**
+     * A LUKS-encrypted qcow2. qemu-img first times its key derivation on the thread's CPU clock and gives up with
+     * "Unable to get accurate CPU usage" when that clock has not moved, which coarse CPU accounting in a VM does now
+     * and then: the fixture is made again then, up to three times, rather than the test failing for it.
+     */
+    public static Path encryptedQcow2(Path file, long virtualSize) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return qcow2(file, virtualSize, "--object", "secret,id=sec0,data=kvmptest",
+                        "-o", "encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10");
+            } catch (CommandException clockStood) {
+                if (attempt == 3 || !String.valueOf(clockStood.getMessage()).contains("accurate CPU usage")) {
+                    throw clockStood;
+                }
+            }
+        }
     }
 
     /** A sparse raw image of zeros. */

@@ -110,8 +110,11 @@ public class UsersView extends VerticalLayout {
 
     private Component actions(UserView user) {
         Button toggle = small(user.enabled() ? "Disable" : "Enable",
-                () -> act(() -> accounts.setEnabled(signedIn.actor(), user.id(), !user.enabled()),
-                        user.enabled() ? disabledMessage(user) : "Enabled " + user.login() + "."));
+                () -> act(() -> {
+                    String done = user.enabled() ? disabledMessage(user) : "Enabled " + user.login() + ".";
+                    accounts.setEnabled(signedIn.actor(), user.id(), !user.enabled());
+                    return done;
+                }));
         Button password = small("Password", () -> new PasswordResetDialog(user,
                 value -> accounts.resetPassword(signedIn.actor(), user.id(), value)).open());
         Button quota = small("Quota", () -> openQuotaDialog(user));
@@ -150,14 +153,11 @@ public class UsersView extends VerticalLayout {
 
     /** Deletes the user, saying so, and saying too if their Linux account stayed (the portal did not create it). */
     private void deleteUser(UserView user, int guests) {
-        try {
+        act(() -> {
             UserRemoval.Deletion deletion = removal.delete(signedIn.actor(), user.id(), guests > 0);
             String deleted = "Deleted " + user.login() + (guests == 0 ? "." : " and their " + guests + " guest(s).");
-            Notifications.success(deletion.accountLeft().map(left -> deleted + " " + left).orElse(deleted));
-        } catch (PortalException refused) {
-            Notifications.error(refused.getMessage());
-        }
-        refresh();
+            return deletion.accountLeft().map(left -> deleted + " " + left).orElse(deleted);
+        });
     }
 
     private void openQuotaDialog(UserView user) {
@@ -180,10 +180,10 @@ public class UsersView extends VerticalLayout {
         dialog.open();
     }
 
-    private void act(Supplier<UserView> action, String success) {
+    /** Runs an admin's action, which answers what to tell them; a refusal is shown instead. */
+    private void act(Supplier<String> action) {
         try {
-            action.get();
-            Notifications.success(success);
+            Notifications.success(action.get());
         } catch (PortalException refused) {
             Notifications.error(refused.getMessage());
         }

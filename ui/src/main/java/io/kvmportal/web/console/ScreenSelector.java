@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class ScreenSelector extends SelectorManager {
     private static final Logger LOG = LoggerFactory.getLogger(ScreenSelector.class);
     private final boolean zeroCopyWanted;
+    private final boolean zeroCopy;
     /** The consoles that may still owe their browser a close frame; finished ones go at the next registration. */
     private final Set<ConsoleRelay> consoles = ConcurrentHashMap.newKeySet();
 
@@ -33,6 +34,7 @@ public final class ScreenSelector extends SelectorManager {
         // One selector: a console's traffic is bounded by a person at a screen, not by this thread.
         super(executor, scheduler, 1);
         this.zeroCopyWanted = zeroCopy;
+        this.zeroCopy = zeroCopy && ScreenSplice.support().available();
     }
 
     /**
@@ -58,7 +60,7 @@ public final class ScreenSelector extends SelectorManager {
 
     /** Whether consoles relay busy screens zero-copy: wanted, and this JVM can. */
     boolean zeroCopy() {
-        return zeroCopyWanted && ScreenSplice.support().available();
+        return zeroCopy;
     }
 
     @Override

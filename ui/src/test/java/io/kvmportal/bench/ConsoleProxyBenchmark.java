@@ -1,11 +1,13 @@
 package io.kvmportal.bench;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark, not a test: the portal's console relay against Debian's websockify in one run, both relaying the same
@@ -13,15 +15,17 @@ import java.util.OptionalLong;
  * zero-copy, {@code web.console.ScreenSplice}) and with zero-copy off; the direct TCP path as the floor, a
  * plain TCP relay ({@link PlainRelay}, no WebSocket) as the best a copying relay could do here, and a splice(2)
  * relay ({@link SpliceRelay}, no copies, no WebSocket) as the best any relay could do here.
- * Figures: throughput of a 256 MiB stream, round trips of 16-byte messages (median, p99, and what the relay adds to
+ * Figures: throughput of a 256 MiB stream (to a client that reads it, and to one that drops it in the kernel, which
+ * costs this machine what a browser on another machine would: nothing), round trips of 16-byte messages (median, p99, and what the relay adds to
  * the direct path), the relay process's CPU time per GiB and per message (steadier than wall time on a busy
- * machine; see {@link Route#cpuTicks}), and the portal's memory per open console. Rounds alternate between the routes. The portal
+ * machine; see {@link Route#cpuTicks}), and the portal's memory per open console. Rounds alternate between the routes,
+ * after a warm-up of each and a wait until the relay processes are quiet (no JIT compiling left). The portal
  * ({@link BenchPortal}: the real web shell and console endpoint, its guests' screens replaced by the TCP source)
  * and websockify each run in a process of their own. Needs {@code apt-get install websockify}. From the
  * repository root:
  * <pre>
  * mvn -q -o -pl ui -am test-compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
- * cd ui && java -cp target/test-classes:target/classes:$(cat target/classpath.txt) io.kvmportal.bench.ConsoleProxyBenchmark
+ * cd ui && java --add-exports java.base/sun.nio.ch=ALL-UNNAMED -cp target/test-classes:target/classes:$(cat target/classpath.txt) io.kvmportal.bench.ConsoleProxyBenchmark
  * </pre>
  * Arguments (optional): MiB per stream (256), round trips per round (2000), rounds (5), idle consoles for the
  * memory figure (100).
@@ -29,6 +33,14 @@ import java.util.OptionalLong;
 public final class ConsoleProxyBenchmark {
     private static final int MESSAGE = 16;
     private static final double SECONDS_PER_TICK = 0.01;
+    /** At most this much CPU (in ticks of 10 ms) for all relay processes together in a window: quiet. */
+    private static final int QUIET_TICKS = 4;
+    private static final long QUIET_WINDOW_MILLIS = 2000;
+    /**
+     * Each round's round trips go in this many blocks, the routes taking turns, over connections open all along: a
+     * console is a long-lived connection, and slow drifts of this shared machine then fall on every route alike.
+     */
+    private static final int ECHO_BLOCKS = 8;
 
     private ConsoleProxyBenchmark() {
     }
@@ -36,6 +48,8 @@ public final class ConsoleProxyBenchmark {
     /** What one route measured over all rounds. */
     private static final class Figures {
         final List<Double> mibPerSecond = new ArrayList<>();
+        /** With a client that drops the bytes in the kernel, as a browser on another machine costs this one nothing. */
+        final List<Double> mibPerSecondDropped = new ArrayList<>();
         final List<Double> roundTripNanos = new ArrayList<>();
         long streamTicks;
         long streamedBytes;
@@ -54,22 +68,69 @@ public final class ConsoleProxyBenchmark {
             List<Route> routes = List.of(new Route.Direct("direct TCP", source.port(), OptionalLong.empty()),
                     websockify.route(), portal.route(), copying.route(), portal.plainRoute(), portal.spliceRoute());
             List<Figures> figures = new ArrayList<>();
-            for (Route route : routes) {
-                // Warm-up, unmeasured: the JIT compiles the portal's hot paths meanwhile.
-                stream(route, streamBytes, new Figures());
-                echo(route, roundTrips, new Figures());
-                figures.add(new Figures());
-            }
-            for (int round = 0; round < rounds; round++) {
-                for (int i = 0; i < routes.size(); i++) {
-                    stream(routes.get(i), streamBytes, figures.get(i));
-                    echo(routes.get(i), roundTrips, figures.get(i));
+            List<Route.Connection> echoes = new ArrayList<>();
+            try {
+                for (Route route : routes) {
+                    // Warm-up, unmeasured: the JIT compiles the portal's hot paths meanwhile.
+                    stream(route, streamBytes, new Figures());
+                    streamDropped(route, streamBytes, new Figures());
+                    echoes.add(openEcho(route));
+                    echo(route, echoes.get(echoes.size() - 1), roundTrips, new Figures());
+                    figures.add(new Figures());
+                }
+                awaitQuiet(routes);
+                for (int round = 0; round < rounds; round++) {
+                    for (int i = 0; i < routes.size(); i++) {
+                        stream(routes.get(i), streamBytes, figures.get(i));
+                        streamDropped(routes.get(i), streamBytes, figures.get(i));
+                    }
+                    for (int block = 0; block < ECHO_BLOCKS; block++) {
+                        for (int i = 0; i < routes.size(); i++) {
+                            echo(routes.get(i), echoes.get(i), roundTrips / ECHO_BLOCKS, figures.get(i));
+                        }
+                    }
+                }
+            } finally {
+                for (Route.Connection echo : echoes) {
+                    echo.close();
                 }
             }
             report(routes, figures, streamBytes, rounds);
             System.out.printf(Locale.ROOT, "%nPortal memory per open console (%d idle consoles, after full GC): %s%n",
                     consoles, portal.memoryPerConsole(consoles));
         }
+    }
+
+    /**
+     * Waits (up to 3 minutes) until the relay processes are quiet. A JVM just started, as the portals are, compiles
+     * its start-up code for a minute or more on this 2-core machine, after the warm-up too; its compiler threads
+     * would take CPU from whichever route is being measured, the portal's own most of all.
+     */
+    private static void awaitQuiet(List<Route> routes) throws Exception {
+        long[] pids = routes.stream().map(Route::relayPid).filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong).distinct().toArray();
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MINUTES.toNanos(3);
+        long last = ticks(pids);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(QUIET_WINDOW_MILLIS);
+            long now = ticks(pids);
+            if (now - last <= QUIET_TICKS) {
+                System.out.printf(Locale.ROOT, "Relays quiet after the warm-up: waited %.0f s%n",
+                        (System.nanoTime() - start) / 1e9);
+                return;
+            }
+            last = now;
+        }
+        System.out.println("Relays still busy 3 minutes after the warm-up; measuring anyway");
+    }
+
+    private static long ticks(long[] pids) throws IOException {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += Route.processTicks(pid);
+        }
+        return sum;
     }
 
     /** One stream of {@code bytes} from the source through {@code route}: MiB/s from command to last byte. */
@@ -85,26 +146,35 @@ public final class ConsoleProxyBenchmark {
         }
     }
 
-    /** {@code count} echoed messages through {@code route}, after 200 unmeasured ones. */
-    private static void echo(Route route, int count, Figures figures) throws Exception {
+    /** As {@link #stream}, to a client that drops the bytes in the kernel: MiB/s. */
+    private static void streamDropped(Route route, long bytes, Figures figures) throws Exception {
         try (Route.Connection connection = route.connect()) {
-            connection.send(new byte[] {BenchSource.ECHO});
-            byte[] message = new byte[MESSAGE];
-            long ticks = 0;
-            for (int i = -200; i < count; i++) {
-                if (i == 0) {
-                    ticks = relayTicks(route);
-                }
-                long start = System.nanoTime();
-                connection.send(message);
-                connection.drain(MESSAGE);
-                if (i >= 0) {
-                    figures.roundTripNanos.add((double) (System.nanoTime() - start));
-                }
-            }
-            figures.echoTicks += relayTicks(route) - ticks;
-            figures.messages += count;
+            long start = System.nanoTime();
+            connection.send(ByteBuffer.allocate(9).put(BenchSource.STREAM).putLong(bytes).array());
+            connection.dropInKernel(bytes);
+            figures.mibPerSecondDropped.add(bytes / 1048576.0 / ((System.nanoTime() - start) / 1e9));
         }
+    }
+
+    /** A connection through {@code route} that the source echoes, open for the whole run as a console is. */
+    private static Route.Connection openEcho(Route route) throws Exception {
+        Route.Connection connection = route.connect();
+        connection.send(new byte[] {BenchSource.ECHO});
+        return connection;
+    }
+
+    /** {@code count} messages echoed over {@code connection}, one at a time. */
+    private static void echo(Route route, Route.Connection connection, int count, Figures figures) throws Exception {
+        byte[] message = new byte[MESSAGE];
+        long ticks = relayTicks(route);
+        for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
+            connection.send(message);
+            connection.drain(MESSAGE);
+            figures.roundTripNanos.add((double) (System.nanoTime() - start));
+        }
+        figures.echoTicks += relayTicks(route) - ticks;
+        figures.messages += count;
     }
 
     private static long relayTicks(Route route) throws Exception {
@@ -117,6 +187,14 @@ public final class ConsoleProxyBenchmark {
             Figures f = figures.get(i);
             System.out.printf(Locale.ROOT, "  %-12s median %7.1f MiB/s  relay CPU %6.2f s/GiB  rounds %s%n",
                     routes.get(i).name(), median(f.mibPerSecond), cpuPerGib(f), f.mibPerSecond.stream()
+                            .map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+        }
+        System.out.printf(Locale.ROOT, "%nThroughput to a client that drops the bytes in the kernel (recv MSG_TRUNC), as a"
+                + " browser on another machine costs this one nothing:%n");
+        for (int i = 0; i < routes.size(); i++) {
+            Figures f = figures.get(i);
+            System.out.printf(Locale.ROOT, "  %-12s median %7.1f MiB/s  rounds %s%n", routes.get(i).name(),
+                    median(f.mibPerSecondDropped), f.mibPerSecondDropped.stream()
                             .map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
         }
         double[] direct = sorted(figures.get(0).roundTripNanos);
@@ -139,6 +217,11 @@ public final class ConsoleProxyBenchmark {
                 (percentile(own, 0.5) - percentile(direct, 0.5)) / (percentile(ws, 0.5) - percentile(direct, 0.5)),
                 (percentile(own, 0.99) - percentile(direct, 0.99)) / (percentile(ws, 0.99) - percentile(direct, 0.99)),
                 cpuPerMessageMicros(portal) / cpuPerMessageMicros(websockify));
+        System.out.printf(Locale.ROOT, "portal / websockify to a client dropping the bytes in the kernel: throughput %.2fx"
+                        + " (copying portal %.2fx, splice relay %.2fx)%n",
+                median(portal.mibPerSecondDropped) / median(websockify.mibPerSecondDropped),
+                median(figures.get(3).mibPerSecondDropped) / median(websockify.mibPerSecondDropped),
+                median(figures.get(5).mibPerSecondDropped) / median(websockify.mibPerSecondDropped));
         System.out.printf(Locale.ROOT, "The portal copying (zero-copy off) / websockify: throughput %.2fx%n",
                 median(figures.get(3).mibPerSecond) / median(websockify.mibPerSecond));
         System.out.printf(Locale.ROOT, "Without WebSocket, for scale: plain relay / websockify throughput %.2fx,"

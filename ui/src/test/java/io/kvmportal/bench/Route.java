@@ -1,5 +1,6 @@
 package io.kvmportal.bench;
 
+import io.kvmportal.web.console.KernelDiscard;
 import io.kvmportal.web.console.RawWebSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,6 +27,9 @@ interface Route {
         void send(byte[] data) throws IOException;
 
         void drain(long bytes) throws IOException;
+
+        /** As {@link #drain}, but the bytes are dropped in the kernel, never copied to this client. */
+        void dropInKernel(long bytes) throws IOException;
 
         @Override
         void close() throws IOException;
@@ -64,6 +68,12 @@ interface Route {
             }
         }
         return ticks;
+    }
+
+    /** CPU time of a process in ticks, all its threads (JIT compiler threads too), without its children. */
+    static long processTicks(long pid) throws IOException {
+        String[] stat = stat(Path.of("/proc", Long.toString(pid)));
+        return Long.parseLong(stat[12]) + Long.parseLong(stat[13]);
     }
 
     /** stat(5) from field 2 (comm, in parentheses) on: utime is [12], stime [13], cutime [14], cstime [15]. */
@@ -107,6 +117,13 @@ interface Route {
                 }
 
                 @Override
+                public void dropInKernel(long bytes) throws IOException {
+                    for (long seen = 0; seen < bytes; ) {
+                        seen += KernelDiscard.discard(socket, bytes - seen);
+                    }
+                }
+
+                @Override
                 public void close() throws IOException {
                     socket.close();
                 }
@@ -132,6 +149,13 @@ interface Route {
                 @Override
                 public void drain(long bytes) throws IOException {
                     if (!socket.drain(bytes)) {
+                        throw new IOException(name + " closed early");
+                    }
+                }
+
+                @Override
+                public void dropInKernel(long bytes) throws IOException {
+                    if (!socket.drainInKernel(bytes)) {
                         throw new IOException(name + " closed early");
                     }
                 }

@@ -21,6 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RawWebSocket implements AutoCloseable {
     private final SocketChannel channel;
+    /** A server frame's longest header: no mask, 8 bytes of length. */
+    private static final int MAX_HEADER = 10;
     private ByteBuffer in = ByteBuffer.allocate(0);
     /** How long a read may wait, or null for as long as it takes. */
     private Duration readTimeout;
@@ -165,7 +167,7 @@ public final class RawWebSocket implements AutoCloseable {
             if (in.hasRemaining()) {
                 throw new IOException(in.remaining() + " more bytes came");
             }
-            fill();
+            fill(Integer.MAX_VALUE);
             throw new IOException(in.remaining() + " more bytes came");
         } catch (EOFException closed) {
             return true;
@@ -178,18 +180,30 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Reads and discards data frames until {@code total} payload bytes have arrived; false if closed first. */
     public boolean drain(long total) throws IOException {
+        return drain(total, false);
+    }
+
+    /**
+     * As {@link #drain(long)}, but the payloads never leave the kernel ({@link KernelDiscard}): only the frames'
+     * headers are read.
+     */
+    public boolean drainInKernel(long total) throws IOException {
+        return drain(total, true);
+    }
+
+    private boolean drain(long total, boolean inKernel) throws IOException {
         long seen = 0;
         while (seen < total) {
             int first;
             long length;
             try {
-                first = next();
-                length = payloadLength(next());
+                first = next(inKernel);
+                length = payloadLength(next(inKernel), inKernel);
             } catch (EOFException closed) {
                 return false;
             }
             int opcode = first & 0x0f;
-            skip(length);
+            skip(length, inKernel);
             if (opcode == 0x8) {
                 return false;
             }
@@ -201,14 +215,18 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private long payloadLength(byte second) throws IOException {
+        return payloadLength(second, false);
+    }
+
+    private long payloadLength(byte second, boolean headerOnly) throws IOException {
         int length = second & 0x7f;
         if (length == 126) {
-            return ((next() & 0xff) << 8) | (next() & 0xff);
+            return ((next(headerOnly) & 0xff) << 8) | (next(headerOnly) & 0xff);
         }
         if (length == 127) {
             long value = 0;
             for (int i = 0; i < 8; i++) {
-                value = (value << 8) | (next() & 0xff);
+                value = (value << 8) | (next(headerOnly) & 0xff);
             }
             return value;
         }
@@ -216,17 +234,26 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private byte next() throws IOException {
+        return next(false);
+    }
+
+    /** The next byte; {@code headerOnly} reads no further than a frame's longest header, to leave its payload. */
+    private byte next(boolean headerOnly) throws IOException {
         if (!in.hasRemaining()) {
-            fill();
+            fill(headerOnly ? MAX_HEADER : Integer.MAX_VALUE);
         }
         return in.get();
     }
 
-    private void skip(long bytes) throws IOException {
+    private void skip(long bytes, boolean inKernel) throws IOException {
         long left = bytes;
         while (left > 0) {
             if (!in.hasRemaining()) {
-                fill();
+                if (inKernel) {
+                    left -= KernelDiscard.discard(channel, left);
+                    continue;
+                }
+                fill(Integer.MAX_VALUE);
             }
             int step = (int) Math.min(left, in.remaining());
             in.position(in.position() + step);
@@ -234,12 +261,12 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    private void fill() throws IOException {
+    private void fill(int most) throws IOException {
         if (in.capacity() == 0) {
             // Allocated on first use: a benchmark holds hundreds of idle ones.
             in = ByteBuffer.allocateDirect(1 << 20);
         }
-        in.clear();
+        in.clear().limit(Math.min(in.capacity(), most));
         int n = readTimeout == null ? channel.read(in) : readWithin(readTimeout);
         in.flip();
         if (n < 0) {

@@ -1,5 +1,6 @@
 package io.kvmportal.hosts;
 
+import io.kvmportal.host.cgroup.GuestCgroups;
 import io.kvmportal.host.kvm.Accelerator;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.time.Duration;
 public class HostConfiguration {
     private Accelerator accelerator = Accelerator.AUTO;
     private Duration startTimeout = Duration.ofSeconds(30);
+    private String cgroupParent = GuestCgroups.DEFAULT_PARENT;
 
     /** AUTO (KVM where it can run stock guests, TCG otherwise), KVM or TCG. */
     public Accelerator getAccelerator() {
@@ -25,5 +27,17 @@ public class HostConfiguration {
 
     public void setStartTimeout(Duration startTimeout) {
         this.startTimeout = startTimeout;
+    }
+
+    /**
+     * The cgroup under which each guest gets its own: one or more '/'-separated names below every hierarchy's root.
+     * Under systemd on cgroup v2 this must be a subtree delegated to the portal (e.g. {@code kvm-portal.slice}).
+     */
+    public String getCgroupParent() {
+        return cgroupParent;
+    }
+
+    public void setCgroupParent(String cgroupParent) {
+        this.cgroupParent = cgroupParent;
     }
 }

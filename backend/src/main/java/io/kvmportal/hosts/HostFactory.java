@@ -22,7 +22,7 @@ class HostFactory {
         Path data = Path.of(dataDir).toAbsolutePath().normalize();
         HostConfig config = new HostConfig(data.resolve("guests"), data.resolve("images"),
                 data.resolve(HostConfig.INSTALLATION_ID), configuration.getAccelerator(),
-                configuration.getStartTimeout(), "kvm-portal");
+                configuration.getStartTimeout(), configuration.getCgroupParent());
         return new Host(config, (guest, exit) -> events.publishEvent(new GuestEnded(guest, exit.clean(),
                 exit.reason())));
     }

@@ -1,5 +1,6 @@
 package io.kvmportal.testing;
 
+import io.kvmportal.host.cgroup.GuestCgroups;
 import io.micronaut.test.support.TestPropertyProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class DatabaseTest implements TestPropertyProvider {
+    /** Where the tests' portals put their guests' cgroups: named so that a leftover is plainly a test's. */
+    public static final String CGROUP_PARENT = "kvmptest-portal";
     private TestDatabase database;
     private Path dataDir;
 
@@ -46,11 +49,14 @@ public abstract class DatabaseTest implements TestPropertyProvider {
         }
         Map<String, String> properties = new HashMap<>(database.properties());
         properties.put("portal.data-dir", dataDir.toString());
+        properties.put("portal.host.cgroup-parent", CGROUP_PARENT);
         return properties;
     }
 
     @AfterAll
     void dropDatabase() throws IOException {
+        // Each test's guests took their cgroups away with them; the parent goes once the last of them has.
+        new GuestCgroups(CGROUP_PARENT).removeParentIfEmpty();
         if (database != null) {
             database.close();
         }

@@ -1,5 +1,6 @@
 package io.kvmportal.e2e;
 
+import io.kvmportal.host.cgroup.GuestCgroups;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -31,6 +32,8 @@ import java.util.stream.Stream;
  * way out.
  */
 public final class PortalProcess implements AutoCloseable {
+    /** Where the journeys' portals put their guests' cgroups: named so that a leftover is plainly a test's. */
+    private static final String CGROUP_PARENT = "kvmptest-e2e";
     static final String ADMIN_PASSWORD = "e2e-admin-password";
     private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
     private final Process process;
@@ -63,6 +66,8 @@ public final class PortalProcess implements AutoCloseable {
         builder.environment().put("PORTAL_DATA_DIR", dataDir.toString());
         builder.environment().put("PORTAL_ADMIN_PASSWORD", ADMIN_PASSWORD);
         builder.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(port));
+        // Guests' cgroups under a test's name, so that a leftover is plainly a test's.
+        builder.environment().put("PORTAL_HOST_CGROUP_PARENT", CGROUP_PARENT);
         PortalProcess portal = new PortalProcess(builder.start(), dataDir, log, port);
         try {
             portal.awaitHealthy(Duration.ofSeconds(90));
@@ -193,6 +198,9 @@ public final class PortalProcess implements AutoCloseable {
         } finally {
             stop();
             problems.addAll(users.removeLeftovers());
+            if (!new GuestCgroups(CGROUP_PARENT).removeParentIfEmpty()) {
+                problems.add("guests' cgroups are left under " + CGROUP_PARENT);
+            }
             try {
                 deleteRecursively(dataDir);
             } catch (UncheckedIOException e) {

@@ -93,6 +93,10 @@ abstract class GuestApiContract extends DatabaseTest {
         assertEquals("kvmp-" + login, running.get("linuxAccount"));
         int pid = ((Number) running.get("pid")).intValue();
         assertTrue(Files.readString(Path.of("/proc", "" + pid, "status")).contains("Uid:\t" + uid("kvmp-" + login)));
+        // In a cgroup of its own under the configured parent, e.g. "4:memory:/kvmptest-portal/<uuid>" (v1).
+        String cgroups = Files.readString(Path.of("/proc", "" + pid, "cgroup"));
+        assertTrue(cgroups.lines().anyMatch(line -> line.matches("\\d+:[^:]*:/" + CGROUP_PARENT + "/[0-9a-f-]{36}")),
+                cgroups);
 
         assertTrue(awaitSerial(client, path, me, "PORTAL-TEST-GUEST READY").contains("PORTAL-TEST-GUEST READY"));
         assertEquals(404, client.get(path + "/serial", "Authorization", other).statusCode());

@@ -64,11 +64,19 @@ class UserController {
         return HttpResponse.noContent();
     }
 
-    /** Deletes a user; {@code withGuests=true} forces off and deletes their guests first instead of refusing. */
+    /**
+     * Deletes a user; {@code withGuests=true} forces off and deletes their guests first instead of refusing. Answers
+     * what went with them, and why their Linux account stayed if it did (one this portal did not create).
+     */
     @Delete("/{id}")
-    HttpResponse<?> delete(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id,
-                           @QueryValue(defaultValue = "false") boolean withGuests) {
-        removal.delete(actor, id, withGuests);
-        return HttpResponse.noContent();
+    UserDeleted delete(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id,
+                       @QueryValue(defaultValue = "false") boolean withGuests) {
+        UserRemoval.Deletion deletion = removal.delete(actor, id, withGuests);
+        return new UserDeleted(deletion.deletedGuests(), deletion.accountLeft().orElse(null));
+    }
+
+    /** {@code linuxAccountLeft}: null when the account went with the user (or there was none). */
+    @Serdeable
+    record UserDeleted(int deletedGuests, String linuxAccountLeft) {
     }
 }

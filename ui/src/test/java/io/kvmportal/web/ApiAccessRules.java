@@ -85,8 +85,8 @@ final class ApiAccessRules {
             rule("PUT /api/v1/admin/users/{id}/password", Who.ADMIN, s -> one("/api/v1/admin/users/" + s.newUser()
                     + "/password", "{\"password\":\"reset-password-1\"}", 204)),
             rule("DELETE /api/v1/admin/users/{id}", Who.ADMIN, s -> List.of(
-                    new Sample("/api/v1/admin/users/" + s.newUser(), null, 204),
-                    new Sample("/api/v1/admin/users/" + s.newUser() + "?withGuests=true", null, 204))),
+                    new Sample("/api/v1/admin/users/" + s.newUser(), null, 200),
+                    new Sample("/api/v1/admin/users/" + s.newUser() + "?withGuests=true", null, 200))),
             rule("GET /api/v1/admin/users/{id}/quota", Who.ADMIN, s -> one("/api/v1/admin/users/" + s.user()
                     + "/quota", null, 200)),
             rule("PUT /api/v1/admin/users/{id}/quota", Who.ADMIN, s -> one("/api/v1/admin/users/" + s.user()

@@ -11,6 +11,7 @@ import io.kvmportal.host.account.KvmAccess;
 import io.kvmportal.host.account.KvmGrant;
 import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
+import io.kvmportal.host.testing.ForeignAccount;
 import io.kvmportal.host.testing.HostLeftovers;
 import io.kvmportal.testing.DatabaseTest;
 import io.kvmportal.testing.TestImageFiles;
@@ -43,6 +44,7 @@ abstract class GuestApiContract extends DatabaseTest {
     private final String login = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private final String leaving = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private final String installer = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
+    private final String foreign = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     @Inject
     EmbeddedServer server;
     @Inject
@@ -61,7 +63,7 @@ abstract class GuestApiContract extends DatabaseTest {
     /** A test that failed may have left a guest running (guests outlive the portal on purpose), and with it the account. */
     @AfterAll
     void removeWhatIsLeftOfTheAccounts() {
-        for (String user : List.of(login, leaving, installer)) {
+        for (String user : List.of(login, leaving, installer, foreign)) {
             HostLeftovers.removeAccountOf(user);
         }
     }
@@ -147,8 +149,10 @@ abstract class GuestApiContract extends DatabaseTest {
         assertEquals(403, client.send("DELETE", account + "?withGuests=true", null, "Authorization", user)
                 .statusCode());
         assertEquals(2, listGuests(client, user).size(), "refusals touched no guest");
-        assertEquals(204, client.send("DELETE", account + "?withGuests=true", null, "Authorization", adminAuth)
-                .statusCode());
+        Map<String, Object> deleted = body(client.send("DELETE", account + "?withGuests=true", null, "Authorization",
+                adminAuth), 200);
+        assertEquals(2, ((Number) deleted.get("deletedGuests")).intValue());
+        assertEquals(null, deleted.get("linuxAccountLeft"), "the portal made this account, so it went");
         assertTrue(accounts.find(userId).isEmpty());
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (Files.exists(Path.of("/proc/" + pid)) && System.nanoTime() < deadline) {
@@ -164,6 +168,26 @@ abstract class GuestApiContract extends DatabaseTest {
         assertTrue(LinuxAccounts.lookup(linuxAccount).isEmpty(), "their Linux account is gone");
         assertTrue(new KvmAccess().grants().stream().map(KvmGrant::user).noneMatch(linuxAccount.value()::equals),
                 "and its /dev/kvm entry");
+    }
+
+    /** An account the portal did not create (an administrator's, another portal's) stays, and the answer says so. */
+    @Test
+    void deletingAUserWhoseLinuxAccountThePortalDidNotCreateAnswersThatItStayed() throws Exception {
+        var admin = accounts.checkPassword("admin", "admin-password-1").orElseThrow().actor();
+        LinuxAccountName account = LinuxAccountName.forLogin(foreign);
+        ForeignAccount.create(account, null);
+        long userId = accounts.create(admin, new NewUser(foreign, null, "foreign-user-password", Role.USER)).id();
+        PortalClient client = new PortalClient(server.getPort());
+        String adminAuth = "Bearer " + client.token("admin", "admin-password-1");
+
+        Map<String, Object> deleted = body(client.send("DELETE", "/api/v1/admin/users/" + userId, null,
+                "Authorization", adminAuth), 200);
+        assertEquals(0, ((Number) deleted.get("deletedGuests")).intValue());
+        String left = (String) deleted.get("linuxAccountLeft");
+        assertTrue(left.startsWith("The Linux account " + account + " and its /dev/kvm entry were left in place: it"
+                + " does not carry this portal's mark"), left);
+        assertTrue(accounts.find(userId).isEmpty());
+        assertTrue(LinuxAccounts.lookup(account).isPresent(), "the account the portal did not create stays");
     }
 
     @Test

@@ -195,13 +195,7 @@ final class ScreenSplice {
      * so the number duplicated was still the channel's: Java marks a channel closed before it lets go of the number.
      */
     private static int duplicate(SocketChannel channel) throws IOException {
-        int fd;
-        try {
-            fd = (int) FD_VALUE.invoke(channel);
-        } catch (Throwable unexpected) {
-            throw new IOException("reading a socket's descriptor", unexpected);
-        }
-        int own = SpliceCalls.libc().fcntl(fd, SpliceCalls.F_DUPFD_CLOEXEC, 0);
+        int own = SpliceCalls.libc().fcntl(descriptor(channel), SpliceCalls.F_DUPFD_CLOEXEC, 0);
         if (own < 0) {
             throw failure("fcntl F_DUPFD_CLOEXEC");
         }
@@ -210,6 +204,21 @@ final class ScreenSplice {
             throw new IOException("the socket closed while the console opened");
         }
         return own;
+    }
+
+    /**
+     * The descriptor number of an open channel: valid only while the channel is, so take a duplicate (as the
+     * console does) before using it where the channel may close meanwhile.
+     */
+    static int descriptor(SocketChannel channel) throws IOException {
+        if (FD_VALUE == null) {
+            throw new IOException(SUPPORT.why());
+        }
+        try {
+            return (int) FD_VALUE.invoke(channel);
+        } catch (Throwable unexpected) {
+            throw new IOException("reading a socket's descriptor", unexpected);
+        }
     }
 
     private static Support probe() {

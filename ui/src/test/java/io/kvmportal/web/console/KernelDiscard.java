@@ -2,9 +2,6 @@ package io.kvmportal.web.console;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.channels.SocketChannel;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
@@ -14,11 +11,11 @@ import jnr.ffi.types.size_t;
  * Drops a TCP socket's received bytes in the kernel, without copying them out: {@code recv} with
  * {@code MSG_TRUNC}, which Linux's TCP takes as "discard". A benchmark client that reads this way costs the machine
  * about what a browser on another machine costs it (nothing), so the relay under test is what uses the CPU. It
- * needs {@code java.base/sun.nio.ch} exported to the JVM, as the portal does, for the socket's descriptor.
+ * needs {@code java.base/sun.nio.ch} exported to the JVM, as the portal does, for the socket's descriptor
+ * ({@link ScreenSplice#descriptor}).
  */
 public final class KernelDiscard {
     private static final int MSG_TRUNC = 0x20;
-    private static final MethodHandle FD_VALUE = findFdValue();
 
     /** The one call this needs; public only because jnr implements it. */
     public interface Libc {
@@ -37,12 +34,7 @@ public final class KernelDiscard {
      * {@link EOFException} at the end of the stream.
      */
     public static long discard(SocketChannel channel, long max) throws IOException {
-        int fd;
-        try {
-            fd = (int) FD_VALUE.invoke(channel);
-        } catch (Throwable unexpected) {
-            throw new IOException("reading a socket's descriptor", unexpected);
-        }
+        int fd = ScreenSplice.descriptor(channel);
         while (true) {
             long dropped = Holder.LIBC.recv(fd, null, max, MSG_TRUNC);
             if (dropped > 0) {
@@ -55,16 +47,6 @@ public final class KernelDiscard {
             if (errno != SpliceCalls.EINTR) {
                 throw new IOException("recv: " + SpliceCalls.libc().strerror(errno) + " (errno " + errno + ")");
             }
-        }
-    }
-
-    private static MethodHandle findFdValue() {
-        try {
-            Class<?> selectable = Class.forName("sun.nio.ch.SelChImpl");
-            return MethodHandles.lookup().findVirtual(selectable, "getFDVal", MethodType.methodType(int.class));
-        } catch (ReflectiveOperationException | RuntimeException notExported) {
-            throw new IllegalStateException("run this JVM with --add-exports java.base/sun.nio.ch=ALL-UNNAMED",
-                    notExported);
         }
     }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * plain TCP relay ({@link PlainRelay}, no WebSocket) as the best a copying relay could do here, and a splice(2)
  * relay ({@link SpliceRelay}, no copies, no WebSocket) as the best any relay could do here.
  * Figures: throughput of a 256 MiB stream (to a client that reads it, and to one that drops it in the kernel, which
- * costs this machine what a browser on another machine would: nothing), round trips of 16-byte messages (median, p99, and what the relay adds to
- * the direct path), the relay process's CPU time per GiB and per message (steadier than wall time on a busy
+ * costs this machine what a browser on another machine would: nothing), round trips of 16-byte messages (median,
+ * p99, and what the relay adds to the direct path), the relay process's CPU time per GiB and per message (steadier than wall time on a busy
  * machine; see {@link Route#cpuTicks}), and the portal's memory per open console. Rounds alternate between the routes,
  * after a warm-up of each and a wait until the relay processes are quiet (no JIT compiling left). The portal
  * ({@link BenchPortal}: the real web shell and console endpoint, its guests' screens replaced by the TCP source)
@@ -72,8 +72,8 @@ public final class ConsoleProxyBenchmark {
             try {
                 for (Route route : routes) {
                     // Warm-up, unmeasured: the JIT compiles the portal's hot paths meanwhile.
-                    stream(route, streamBytes, new Figures());
-                    streamDropped(route, streamBytes, new Figures());
+                    stream(route, streamBytes, new Figures(), false);
+                    stream(route, streamBytes, new Figures(), true);
                     echoes.add(openEcho(route));
                     echo(route, echoes.get(echoes.size() - 1), roundTrips, new Figures());
                     figures.add(new Figures());
@@ -81,8 +81,8 @@ public final class ConsoleProxyBenchmark {
                 awaitQuiet(routes);
                 for (int round = 0; round < rounds; round++) {
                     for (int i = 0; i < routes.size(); i++) {
-                        stream(routes.get(i), streamBytes, figures.get(i));
-                        streamDropped(routes.get(i), streamBytes, figures.get(i));
+                        stream(routes.get(i), streamBytes, figures.get(i), false);
+                        stream(routes.get(i), streamBytes, figures.get(i), true);
                     }
                     for (int block = 0; block < ECHO_BLOCKS; block++) {
                         for (int i = 0; i < routes.size(); i++) {
@@ -103,8 +103,8 @@ public final class ConsoleProxyBenchmark {
 
     /**
      * Waits (up to 3 minutes) until the relay processes are quiet. A JVM just started, as the portals are, compiles
-     * its start-up code for a minute or more on this 2-core machine, after the warm-up too; its compiler threads
-     * would take CPU from whichever route is being measured, the portal's own most of all.
+     * its start-up code for about half a minute on this 2-core machine, possibly past the warm-up; its compiler
+     * threads would take CPU from whichever route is being measured, the portal's own most of all.
      */
     private static void awaitQuiet(List<Route> routes) throws Exception {
         long[] pids = routes.stream().map(Route::relayPid).filter(OptionalLong::isPresent)
@@ -133,26 +133,28 @@ public final class ConsoleProxyBenchmark {
         return sum;
     }
 
-    /** One stream of {@code bytes} from the source through {@code route}: MiB/s from command to last byte. */
-    private static void stream(Route route, long bytes, Figures figures) throws Exception {
+    /**
+     * One stream of {@code bytes} from the source through {@code route}: MiB/s from command to last byte, to a client
+     * that reads the bytes, or ({@code dropInKernel}) to one that drops them in the kernel.
+     */
+    private static void stream(Route route, long bytes, Figures figures, boolean dropInKernel) throws Exception {
         try (Route.Connection connection = route.connect()) {
             long ticks = relayTicks(route);
             long start = System.nanoTime();
             connection.send(ByteBuffer.allocate(9).put(BenchSource.STREAM).putLong(bytes).array());
-            connection.drain(bytes);
-            figures.mibPerSecond.add(bytes / 1048576.0 / ((System.nanoTime() - start) / 1e9));
+            if (dropInKernel) {
+                connection.dropInKernel(bytes);
+            } else {
+                connection.drain(bytes);
+            }
+            double mibPerSecond = bytes / 1048576.0 / ((System.nanoTime() - start) / 1e9);
+            if (dropInKernel) {
+                figures.mibPerSecondDropped.add(mibPerSecond);
+                return;
+            }
+            figures.mibPerSecond.add(mibPerSecond);
             figures.streamTicks += relayTicks(route) - ticks;
             figures.streamedBytes += bytes;
-        }
-    }
-
-    /** As {@link #stream}, to a client that drops the bytes in the kernel: MiB/s. */
-    private static void streamDropped(Route route, long bytes, Figures figures) throws Exception {
-        try (Route.Connection connection = route.connect()) {
-            long start = System.nanoTime();
-            connection.send(ByteBuffer.allocate(9).put(BenchSource.STREAM).putLong(bytes).array());
-            connection.dropInKernel(bytes);
-            figures.mibPerSecondDropped.add(bytes / 1048576.0 / ((System.nanoTime() - start) / 1e9));
         }
     }
 
@@ -189,8 +191,8 @@ public final class ConsoleProxyBenchmark {
                     routes.get(i).name(), median(f.mibPerSecond), cpuPerGib(f), f.mibPerSecond.stream()
                             .map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
         }
-        System.out.printf(Locale.ROOT, "%nThroughput to a client that drops the bytes in the kernel (recv MSG_TRUNC), as a"
-                + " browser on another machine costs this one nothing:%n");
+        System.out.printf(Locale.ROOT, "%nThroughput to a client that drops the bytes in the kernel (recv MSG_TRUNC),"
+                + " as a browser on another machine costs this one nothing:%n");
         for (int i = 0; i < routes.size(); i++) {
             Figures f = figures.get(i);
             System.out.printf(Locale.ROOT, "  %-12s median %7.1f MiB/s  rounds %s%n", routes.get(i).name(),
@@ -217,8 +219,8 @@ public final class ConsoleProxyBenchmark {
                 (percentile(own, 0.5) - percentile(direct, 0.5)) / (percentile(ws, 0.5) - percentile(direct, 0.5)),
                 (percentile(own, 0.99) - percentile(direct, 0.99)) / (percentile(ws, 0.99) - percentile(direct, 0.99)),
                 cpuPerMessageMicros(portal) / cpuPerMessageMicros(websockify));
-        System.out.printf(Locale.ROOT, "portal / websockify to a client dropping the bytes in the kernel: throughput %.2fx"
-                        + " (copying portal %.2fx, splice relay %.2fx)%n",
+        System.out.printf(Locale.ROOT, "portal / websockify to a client dropping the bytes in the kernel: throughput"
+                        + " %.2fx (copying portal %.2fx, splice relay %.2fx)%n",
                 median(portal.mibPerSecondDropped) / median(websockify.mibPerSecondDropped),
                 median(figures.get(3).mibPerSecondDropped) / median(websockify.mibPerSecondDropped),
                 median(figures.get(5).mibPerSecondDropped) / median(websockify.mibPerSecondDropped));

@@ -17,12 +17,12 @@ import java.util.concurrent.TimeUnit;
  * relay ({@link SpliceRelay}, no copies, no WebSocket) as the best any relay could do here.
  * Figures: throughput of a 256 MiB stream (to a client that reads it, and to one that drops it in the kernel, which
  * costs this machine what a browser on another machine would: nothing), round trips of 16-byte messages (median,
- * p99, and what the relay adds to the direct path), the relay process's CPU time per GiB and per message (steadier than wall time on a busy
- * machine; see {@link Route#cpuTicks}), and the portal's memory per open console. Rounds alternate between the routes,
- * after a warm-up of each and a wait until the relay processes are quiet (no JIT compiling left). The portal
- * ({@link BenchPortal}: the real web shell and console endpoint, its guests' screens replaced by the TCP source)
- * and websockify each run in a process of their own. Needs {@code apt-get install websockify}. From the
- * repository root:
+ * p99, and what the relay adds to the direct path), the relay process's CPU time per GiB and per message
+ * (steadier than wall time on a busy machine; see {@link Route#cpuTicks}), and the portal's memory per open console.
+ * Rounds alternate between the routes, after a warm-up of each and a wait until the relay processes are quiet (no
+ * JIT compiling left). The portal ({@link BenchPortal}: the real web shell and console endpoint, its guests' screens
+ * replaced by the TCP source) and websockify each run in a process of their own. Needs
+ * {@code apt-get install websockify}. From the repository root:
  * <pre>
  * mvn -q -o -pl ui -am test-compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
  * cd ui && java --add-exports java.base/sun.nio.ch=ALL-UNNAMED -cp target/test-classes:target/classes:$(cat target/classpath.txt) io.kvmportal.bench.ConsoleProxyBenchmark

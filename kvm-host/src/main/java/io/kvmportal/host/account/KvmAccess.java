@@ -1,10 +1,13 @@
 package io.kvmportal.host.account;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import io.kvmportal.host.exec.Command;
@@ -16,9 +19,17 @@ import io.kvmportal.host.exec.Command;
  *
  * <p>devtmpfs keeps ACLs only in memory: when the node is recreated (module reload, a new devtmpfs)
  * every grant is gone, so the portal calls {@link #reapply} with all its accounts when it starts.
+ *
+ * <p>A host without the device (no KVM module, or a container that was not given the node) runs guests under TCG:
+ * there is nothing to grant, so grants and revokes do nothing and no account holds an entry.
  */
 public final class KvmAccess {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * setfacl reads the ACL, changes it and writes it back: two at once for different accounts can lose one's
+     * entry. So this process changes the device's ACL one setfacl at a time.
+     */
+    private static final ReentrantLock ACL_CHANGES = new ReentrantLock();
 
     private final Path device;
 
@@ -38,7 +49,7 @@ public final class KvmAccess {
 
     /** Removes the account's entry; revoking an absent entry is harmless. */
     public void revoke(LinuxAccountName account) {
-        Command.runChecked(List.of("setfacl", "-x", "u:" + account.value(), "--", device.toString()), TIMEOUT);
+        changeAcl(List.of("setfacl", "-x", "u:" + account.value(), "--", device.toString()));
     }
 
     /** Grants every account in one setfacl run, so a restart costs one process, not one per account. */
@@ -47,12 +58,30 @@ public final class KvmAccess {
             return;
         }
         String entries = accounts.stream().map(a -> "u:" + a.value() + ":rw").distinct().collect(Collectors.joining(","));
-        Command.runChecked(List.of("setfacl", "-m", entries, "--", device.toString()), TIMEOUT);
+        changeAcl(List.of("setfacl", "-m", entries, "--", device.toString()));
     }
 
     /** The device's named-user entries, in the ACL's order. */
     public List<KvmGrant> grants() {
+        if (!present()) {
+            return List.of();
+        }
         return parseGrants(Command.runChecked(List.of("getfacl", "-p", "--omit-header", "--", device.toString()), TIMEOUT));
+    }
+
+    private void changeAcl(List<String> setfacl) {
+        ACL_CHANGES.lock();
+        try {
+            if (present()) {
+                Command.runChecked(setfacl, TIMEOUT);
+            }
+        } finally {
+            ACL_CHANGES.unlock();
+        }
+    }
+
+    private boolean present() {
+        return Files.exists(device, LinkOption.NOFOLLOW_LINKS);
     }
 
     /**

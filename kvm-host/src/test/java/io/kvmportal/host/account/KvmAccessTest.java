@@ -4,9 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +99,61 @@ class KvmAccessTest {
 
         assertTrue(access.grants().stream().noneMatch(g -> g.user().equals(Integer.toString(account.uid()))),
                 access.grants().toString());
+    }
+
+    /** A host without KVM still runs guests under TCG: with no device there is nothing to grant or revoke. */
+    @Test
+    void withoutTheDeviceGrantsAndRevokesDoNothing() throws Exception {
+        Path dir = TestNames.tempDirectory();
+        try {
+            KvmAccess none = new KvmAccess(dir.resolve("kvm"));
+            LinuxAccount account = newAccount();
+
+            none.grant(account.name());
+            none.reapply(List.of(account.name()));
+            none.revoke(account.name());
+
+            assertEquals(List.of(), none.grants());
+            assertFalse(Files.exists(dir.resolve("kvm")));
+        } finally {
+            TestNames.deleteTree(dir);
+        }
+    }
+
+    /** setfacl reads, changes and writes the ACL back: grants at once for different accounts must all stay. */
+    @Test
+    void grantsAtOnceForDifferentAccountsAllStay() throws Exception {
+        Path dir = TestNames.tempDirectory();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            Path device = Files.createFile(dir.resolve("kvm"));
+            KvmAccess access = new KvmAccess(device);
+            List<LinuxAccount> accounts = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                accounts.add(newAccount());
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<Void>> grants = accounts.stream().map(a -> CompletableFuture.runAsync(() -> {
+                awaitQuietly(go);
+                access.grant(a.name());
+            }, pool)).toList();
+            go.countDown();
+            CompletableFuture.allOf(grants.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+
+            Set<String> granted = access.grants().stream().map(KvmGrant::user).collect(Collectors.toSet());
+            assertEquals(accounts.stream().map(a -> a.name().value()).collect(Collectors.toSet()), granted);
+        } finally {
+            pool.shutdownNow();
+            TestNames.deleteTree(dir);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch go) {
+        try {
+            go.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String getfacl() {

@@ -6,6 +6,7 @@ import io.kvmportal.host.account.KvmAccess;
 import io.kvmportal.host.account.LinuxAccount;
 import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
+import io.kvmportal.host.account.LoginLocks;
 import io.kvmportal.host.cgroup.GuestCgroups;
 import io.kvmportal.host.guest.GuestCommandException;
 import io.kvmportal.host.guest.GuestExitListener;
@@ -32,6 +33,7 @@ import io.kvmportal.host.qemu.RunAs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,6 +57,7 @@ public final class Host implements AutoCloseable {
     private final KvmProbe kvmProbe;
     private final LinuxAccounts accounts;
     private final KvmAccess kvmAccess = new KvmAccess();
+    private final LoginLocks loginLocks = new LoginLocks();
     private final ImageStore images;
     private final GuestDisks disks;
     private final GuestCgroups cgroups;
@@ -97,11 +100,17 @@ public final class Host implements AutoCloseable {
         return AcceleratorChoice.choose(requested, kvmProbe.probeAs(account.uid(), account.gid()));
     }
 
-    /** The owner's Linux account, created when first needed, with read-write access to /dev/kvm. */
+    /**
+     * The owner's Linux account, created when first needed, with read-write access to /dev/kvm. One login's
+     * changes happen one at a time (see {@link LoginLocks}), so parallel first calls all answer the one account.
+     */
     public LinuxAccount prepareAccount(String login) {
-        LinuxAccount account = accounts.ensure(LinuxAccountName.forLogin(login));
-        kvmAccess.grant(account.name());
-        return account;
+        LinuxAccountName name = LinuxAccountName.forLogin(login);
+        return loginLocks.locked(name, () -> {
+            LinuxAccount account = accounts.ensure(name);
+            kvmAccess.grant(account.name());
+            return account;
+        });
     }
 
     /** Re-grants /dev/kvm to every account: ACLs on devtmpfs vanish when the node is recreated. */
@@ -118,7 +127,7 @@ public final class Host implements AutoCloseable {
      */
     public AccountRemoval removeAccount(String login) {
         LinuxAccountName name = LinuxAccountName.forLogin(login);
-        AccountRemoval removal = accounts.remove(name, () -> kvmAccess.revoke(name));
+        AccountRemoval removal = loginLocks.locked(name, () -> accounts.remove(name, () -> kvmAccess.revoke(name)));
         if (removal.leftInPlace()) {
             LOG.info("Left the Linux account {} of login {} in place: {}", name, login, removal.reason());
         }
@@ -168,17 +177,23 @@ public final class Host implements AutoCloseable {
                 append);
     }
 
-    /** The guest's disk: an overlay on {@code base}, or empty (for an ISO install), owned by its account. */
+    /**
+     * The guest's disk: an overlay on {@code base}, or empty (for an ISO install), owned by its account. Under the
+     * login's lock from the account to the disk, so no removal of the account comes between its uid and the chown.
+     */
     public GuestDisk createDisk(UUID guest, String login, Optional<BaseImage> base, long sizeBytes) {
-        LinuxAccount owner = prepareAccount(login);
-        Path dir = guestDirectory(guest);
-        return base.isPresent() ? disks.createOverlay(base.get(), dir, owner, sizeBytes)
-                : disks.createEmpty(dir, owner, sizeBytes);
+        return loginLocks.locked(LinuxAccountName.forLogin(login), () -> {
+            LinuxAccount owner = prepareAccount(login);
+            Path dir = guestDirectory(guest);
+            return base.isPresent() ? disks.createOverlay(base.get(), dir, owner, sizeBytes)
+                    : disks.createEmpty(dir, owner, sizeBytes);
+        });
     }
 
     /** Starts the guest's QEMU as its account, in a cgroup sized from the guest, and answers its pid. */
     public int start(GuestDefinition guest) {
         LinuxAccount owner = prepareAccount(guest.login());
+        checkDiskOwner(guest.uuid(), owner);
         GuestSpec spec = spec(guest, owner);
         long memoryLimit = (guest.memoryMib() + overheadMib(spec)) * 1024L * 1024L;
         cgroups.create(guest.uuid().toString(), memoryLimit, guest.vcpus() * CPU_PERIOD);
@@ -272,17 +287,38 @@ public final class Host implements AutoCloseable {
             throw new GuestCommandException(GuestCommandException.Kind.ALREADY_RUNNING,
                     "The guest is running; stop it before deleting it.");
         }
-        LinuxAccount owner = prepareAccount(login);
-        Path dir = guestDirectory(guest);
-        if (Files.exists(dir)) {
-            disks.deleteGuestDirectory(dir, owner);
-        }
+        loginLocks.locked(LinuxAccountName.forLogin(login), () -> {
+            LinuxAccount owner = prepareAccount(login);
+            Path dir = guestDirectory(guest);
+            if (Files.exists(dir)) {
+                disks.deleteGuestDirectory(dir, owner);
+            }
+        });
     }
 
     /** Stops watching guests; they keep running for the next portal to re-attach. */
     @Override
     public void close() {
         supervisor.close();
+    }
+
+    /**
+     * QEMU runs as the account's uid now; a disk another uid owns (a file restored by hand, an account made anew
+     * after its disks) would fail to open with a bare "Permission denied" deep in QEMU's log. Say it plainly.
+     */
+    private void checkDiskOwner(UUID guest, LinuxAccount owner) {
+        Path disk = guestDirectory(guest).resolve(GuestDisks.DISK);
+        int uid;
+        try {
+            uid = (Integer) Files.getAttribute(disk, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return; // No disk (or none readable): QEMU's own error says so.
+        }
+        if (uid != owner.uid()) {
+            throw new GuestCommandException(GuestCommandException.Kind.START_FAILED, "The guest's disk belongs to uid "
+                    + uid + ", not to its account " + owner.name() + " (uid " + owner.uid()
+                    + "), so the guest cannot open it; an administrator must give the disk back to the account.");
+        }
     }
 
     private GuestSpec spec(GuestDefinition guest, LinuxAccount owner) {

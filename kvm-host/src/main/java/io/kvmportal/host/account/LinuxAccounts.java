@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.kvmportal.host.exec.Command;
 import io.kvmportal.host.exec.CommandException;
@@ -26,6 +27,16 @@ public final class LinuxAccounts {
     private static final int GETENT_NOT_FOUND = 2;
     /** userdel(8): "specified user doesn't exist". */
     private static final int USERDEL_NO_SUCH_USER = 6;
+    /** What shadow's tools say when another program holds /etc/passwd.lock (or group's, shadow's): no waiting. */
+    private static final String LOCKED = "cannot lock";
+    private static final int LOCK_TRIES = 6;
+    private static final long FIRST_BACKOFF_MILLIS = 100;
+    /**
+     * useradd and userdel of this process, one at a time, whatever the login: they rewrite the same account
+     * files, and a tool that finds another one's lock file gives up at once ("cannot lock /etc/passwd; try again
+     * later"). Accounts are created once per user, so the wait is short and rare.
+     */
+    private static final ReentrantLock ACCOUNT_FILES = new ReentrantLock();
 
     private final InstallationId installation;
 
@@ -48,17 +59,21 @@ public final class LinuxAccounts {
 
     /**
      * The account called {@code name}, created first if missing, with this installation's mark. An existing
-     * account is adopted as it is, unmarked. Two callers may race to create it: useradd then fails for the
-     * loser, who finds the winner's account and returns it.
+     * account is adopted as it is, unmarked.
+     *
+     * <p>Callers must not run this for the same name at once (the host serializes a login's changes, see
+     * {@link LoginLocks}): shadow's useradd looks for the name before it locks /etc/passwd and then writes its
+     * entry over any of that name, so racing useradds each succeed, each with a new uid, and a caller that already
+     * looked up the first uid hands out files the account no longer owns. Another program racing us still fails
+     * useradd for the loser, who finds the winner's account and returns it.
      */
     public LinuxAccount ensure(LinuxAccountName name) {
         Optional<LinuxAccount> existing = lookup(name);
         if (existing.isPresent()) {
             return existing.get();
         }
-        CommandResult created = Command.run(List.of("useradd", "--system", "--no-create-home",
-                "--shell", "/usr/sbin/nologin", "--user-group", "--comment", installation.comment(), name.value()),
-                TIMEOUT);
+        CommandResult created = changeAccountFiles(List.of("useradd", "--system", "--no-create-home",
+                "--shell", "/usr/sbin/nologin", "--user-group", "--comment", installation.comment(), name.value()));
         return lookup(name).orElseThrow(() -> new CommandException(created.argv(),
                 "exit " + created.exitCode() + ", and no account " + name + " afterwards: " + created.output().strip(), null));
     }
@@ -79,7 +94,7 @@ public final class LinuxAccounts {
                     : AccountRemoval.LEFT_UNMARKED;
         }
         beforeDeletion.run();
-        CommandResult result = Command.run(List.of("userdel", name.value()), TIMEOUT);
+        CommandResult result = changeAccountFiles(List.of("userdel", name.value()));
         if (result.exitCode() == USERDEL_NO_SUCH_USER) {
             return AccountRemoval.NO_ACCOUNT;
         }
@@ -87,6 +102,33 @@ public final class LinuxAccounts {
             throw new CommandException(result.argv(), "exit " + result.exitCode() + ": " + result.output().strip(), null);
         }
         return AccountRemoval.REMOVED;
+    }
+
+    /**
+     * Runs useradd or userdel alone among this process's account changes; if another program holds the account
+     * files' lock, tries again a few times with a growing pause (about 3 s in all) before answering its refusal.
+     */
+    private static CommandResult changeAccountFiles(List<String> argv) {
+        long backoff = FIRST_BACKOFF_MILLIS;
+        for (int attempt = 1; ; attempt++) {
+            CommandResult result;
+            ACCOUNT_FILES.lock();
+            try {
+                result = Command.run(argv, TIMEOUT);
+            } finally {
+                ACCOUNT_FILES.unlock();
+            }
+            if (result.exitCode() == 0 || !result.output().contains(LOCKED) || attempt == LOCK_TRIES) {
+                return result;
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return result;
+            }
+            backoff *= 2;
+        }
     }
 
     /**

@@ -27,6 +27,7 @@ final class RefusalWords {
             case DATA_FILE -> "it keeps its data in an external file; publish a self-contained image";
             case ENCRYPTED -> "it is encrypted, and the portal has no key for it";
             case TOO_LARGE -> "the disk it describes is larger than the portal allows";
+            case DAMAGED -> "it is damaged (cut short, or its tables point astray); upload or copy it again whole";
             case INVALID -> "it cannot be read as " + named(format);
             case NOT_REGULAR_FILE, OUTSIDE_STORE -> "the portal could not inspect the file it received";
         };

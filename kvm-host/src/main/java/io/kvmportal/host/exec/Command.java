@@ -27,23 +27,39 @@ public final class Command {
 
     /** Runs {@code argv} with stdin from /dev/null, stdout and stderr merged; kills it after {@code timeout}. */
     public static CommandResult run(List<String> argv, Duration timeout) {
+        SplitResult result = run(argv, timeout, true);
+        return new CommandResult(result.argv(), result.exitCode(), result.stdout());
+    }
+
+    /**
+     * Like {@link #run}, but stdout and stderr apart: for a program that answers in a format on stdout (JSON) and
+     * says what went wrong on stderr.
+     */
+    public static SplitResult runSplit(List<String> argv, Duration timeout) {
+        return run(argv, timeout, false);
+    }
+
+    private static SplitResult run(List<String> argv, Duration timeout, boolean merged) {
         List<String> command = List.copyOf(argv);
         LOG.info("spawn {}", command);
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
+            process = new ProcessBuilder(command).redirectErrorStream(merged)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         } catch (IOException e) {
             throw new CommandException(command, "cannot start: " + e.getMessage(), e);
         }
-        // Read on another thread so a chatty program cannot block on a full pipe while we wait.
+        // Read on other threads so a chatty program cannot block on a full pipe while we wait.
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        CompletableFuture<String> errors = merged ? CompletableFuture.completedFuture("")
+                : CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new CommandException(command, "did not finish within " + timeout, null);
             }
-            return new CommandResult(command, process.exitValue(), output.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            return new SplitResult(command, process.exitValue(), output.get(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                    errors.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

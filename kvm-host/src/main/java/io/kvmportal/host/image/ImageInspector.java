@@ -23,11 +23,13 @@ import java.util.Map;
 import io.kvmportal.host.exec.Command;
 import io.kvmportal.host.exec.CommandException;
 import io.kvmportal.host.exec.CommandResult;
+import io.kvmportal.host.exec.SplitResult;
 
 /**
  * Decides whether a file may become a base image. Cheap checks first (where the file is, what it is,
  * its magic), so qemu-img never sees a file outside the store or of the wrong kind; then
- * {@code qemu-img info} with the claimed format, never a guessed one.
+ * {@code qemu-img info} with the claimed format, never a guessed one, and for a qcow2 {@code qemu-img check}
+ * (see {@link QemuImgCheck}): info reads only the header, so a truncated upload passed it.
  *
  * <p>qemu-img parses hostile headers as root, so it runs under prlimit: 1 GiB of address space and
  * 30 s of CPU (the limits OpenStack settled on after CVE-2015-5162, where a crafted image made
@@ -63,7 +65,11 @@ public final class ImageInspector {
         long fileSize = sizeOf(real);
         checkMagic(real, claimed, fileSize);
         String name = real.getFileName().toString();
-        ImageInfo info = QemuImgInfo.judge(qemuImgInfo(real, claimed, name), name, claimed, maxVirtualBytes, fileSize);
+        String infoJson = qemuImgInfo(real, claimed, name);
+        ImageInfo info = QemuImgInfo.judge(infoJson, name, claimed, maxVirtualBytes, fileSize);
+        if (claimed == ImageFormat.QCOW2) {
+            QemuImgCheck.judge(qemuImgCheck(real, name), name, fileSize, QemuImgInfo.clusterSize(infoJson, name));
+        }
         // Any bytes are a raw disk to qemu-img; a disk is whole sectors, a text file or an archive hardly ever is.
         if (claimed == ImageFormat.RAW && fileSize % SECTOR != 0) {
             throw new ImageRefusedException(INVALID, name + ": " + fileSize + " bytes is not a whole number of "
@@ -147,6 +153,17 @@ public final class ImageInspector {
                     name + ": qemu-img info exit " + result.exitCode() + ": " + result.output().strip());
         }
         return result.output();
+    }
+
+    /** Only for a qcow2 info has accepted: no backing file, no data file, so check opens nothing else. */
+    private static SplitResult qemuImgCheck(Path real, String name) {
+        List<String> argv = new ArrayList<>(LIMITS);
+        argv.addAll(List.of("qemu-img", "check", "--output=json", "-f", ImageFormat.QCOW2.qemuName(), real.toString()));
+        try {
+            return Command.runSplit(argv, QEMU_IMG_TIMEOUT);
+        } catch (CommandException e) {
+            throw new ImageRefusedException(INVALID, name + ": qemu-img check failed: " + e.getMessage());
+        }
     }
 
     private static byte[] read(Path real, long offset, int length) {

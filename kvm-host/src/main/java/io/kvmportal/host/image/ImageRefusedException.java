@@ -22,7 +22,9 @@ public final class ImageRefusedException extends RuntimeException {
         ENCRYPTED,
         /** Its virtual size is above the allowed limit. */
         TOO_LARGE,
-        /** Empty, damaged, or qemu-img could not read it within its limits. */
+        /** A qcow2 that qemu-img check finds damaged: cut short, or with tables that point astray. */
+        DAMAGED,
+        /** Empty, unreadable as its format, or qemu-img could not read it within its limits. */
         INVALID
     }
 

@@ -54,6 +54,15 @@ final class QemuImgInfo {
         return new ImageInfo(claimed, virtualSize, fileSize);
     }
 
+    /** The qcow2's cluster size, from the same JSON once {@link #judge} has accepted it. */
+    static long clusterSize(String json, String fileName) {
+        JsonNode size = parse(json, fileName).get("cluster-size");
+        if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() <= 0) {
+            throw new ImageRefusedException(INVALID, fileName + ": no positive cluster size (" + size + ")");
+        }
+        return size.asLong();
+    }
+
     private static JsonNode parse(String json, String fileName) {
         try {
             JsonNode node = JSON.readTree(json);

@@ -1,6 +1,7 @@
 package io.kvmportal.host.image;
 
 import static io.kvmportal.host.image.ImageRefusedException.Reason.BACKING_FILE;
+import static io.kvmportal.host.image.ImageRefusedException.Reason.DAMAGED;
 import static io.kvmportal.host.image.ImageRefusedException.Reason.DATA_FILE;
 import static io.kvmportal.host.image.ImageRefusedException.Reason.ENCRYPTED;
 import static io.kvmportal.host.image.ImageRefusedException.Reason.FORMAT_MISMATCH;
@@ -13,8 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.kvmportal.host.exec.Command;
 import io.kvmportal.host.testing.TestImages;
 import io.kvmportal.host.testing.TestNames;
 
@@ -30,6 +37,12 @@ class ImageInspectorTest {
     private static final Logger LOG = LoggerFactory.getLogger(ImageInspectorTest.class);
     private static final long GIB = 1L << 30;
     private static final long MIB = 1L << 20;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** qcow2 header: l1_table_offset is the big-endian 64-bit field at byte 40. */
+    private static final long L1_TABLE_OFFSET_FIELD = 40;
+    /** An L1 or L2 entry: bit 63 "copied" (refcount 1), bits 9-55 the offset. */
+    private static final long COPIED = 1L << 63;
+    private static final long L2_OFFSET_MASK = 0x00ff_ffff_ffff_fe00L;
 
     private Path top;
     private Path incoming;
@@ -144,6 +157,73 @@ class ImageInspectorTest {
         Path damaged = Files.write(incoming.resolve("damaged.qcow2"), new byte[] {'Q', 'F', 'I', (byte) 0xfb, 'x', 'y', 'z'});
         ImageRefusedException e = assertRefused(INVALID, damaged, ImageFormat.QCOW2, GIB);
         assertTrue(e.getMessage().contains("qemu-img info exit 1"), e.getMessage());
+    }
+
+    /** What was published once: the first 300 bytes of a qcow2, a header whose tables lie past the end. */
+    @Test
+    void refusesAQcow2CutToItsFirst300BytesWithTheChecksReason() throws IOException {
+        Path cut = cutCopy(qcow2WithData("whole.qcow2"), "cut.qcow2", 300);
+
+        ImageRefusedException e = assertRefused(DAMAGED, cut, ImageFormat.QCOW2, GIB);
+        assertTrue(e.getMessage().startsWith("cut.qcow2: qemu-img check found 3 corruptions, the first: ERROR:"
+                + " counting reference for region exceeding the end of the file"), e.getMessage());
+    }
+
+    @Test
+    void refusesAQcow2CutInTheMiddleOfItsData() throws IOException {
+        Path whole = qcow2WithData("whole.qcow2");
+        Path cut = cutCopy(whole, "half.qcow2", Files.size(whole) / 2);
+
+        ImageRefusedException e = assertRefused(DAMAGED, cut, ImageFormat.QCOW2, GIB);
+        assertTrue(e.getMessage().contains("qemu-img check found"), e.getMessage());
+    }
+
+    /** An L1 entry that points at an L2 table 1 TiB into a 4 MiB file. */
+    @Test
+    void refusesAQcow2WhoseTablePointsOutsideTheFile() throws IOException {
+        Path image = qcow2WithData("astray.qcow2");
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.seek(L1_TABLE_OFFSET_FIELD);
+            file.seek(file.readLong());
+            file.writeLong(COPIED | (1L << 40));
+        }
+
+        ImageRefusedException e = assertRefused(DAMAGED, image, ImageFormat.QCOW2, GIB);
+        assertTrue(e.getMessage().contains("offset 0x10000000000"), e.getMessage());
+    }
+
+    /** A cluster counted as used that no table refers to wastes space and nothing else: accepted. */
+    @Test
+    void acceptsAQcow2WithALeakedCluster() throws IOException {
+        Path image = qcow2WithData("leaky.qcow2");
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.seek(L1_TABLE_OFFSET_FIELD);
+            file.seek(file.readLong());
+            file.seek(file.readLong() & L2_OFFSET_MASK);
+            file.writeLong(0); // the first guest cluster is no longer mapped, but still counted
+        }
+        String check = Command.run(List.of("qemu-img", "check", "-f", "qcow2", image.toString()), TIMEOUT).output();
+        assertTrue(check.contains("1 leaked clusters were found"), check);
+
+        assertEquals(4 * MIB, inspector.inspect(image, ImageFormat.QCOW2, GIB).virtualSize());
+    }
+
+    /** 4 MiB of random bytes (so every cluster is allocated) converted to a qcow2 in the incoming area. */
+    private Path qcow2WithData(String name) throws IOException {
+        byte[] bytes = new byte[(int) (4 * MIB)];
+        new Random(42).nextBytes(bytes);
+        Path raw = Files.write(top.resolve(name + ".raw"), bytes);
+        Path image = incoming.resolve(name);
+        Command.runChecked(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(),
+                image.toString()), TIMEOUT);
+        Files.delete(raw);
+        return image;
+    }
+
+    private Path cutCopy(Path whole, String name, long length) throws IOException {
+        byte[] head = new byte[(int) length];
+        ByteBuffer.wrap(Files.readAllBytes(whole)).get(head);
+        return Files.write(incoming.resolve(name), head);
     }
 
     @Test

@@ -1,13 +1,17 @@
 package io.kvmportal.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvmportal.host.account.LinuxAccount;
 import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
+import io.kvmportal.host.guest.GuestCommandException;
 import io.kvmportal.host.image.GuestDisk;
 import io.kvmportal.host.kvm.Accelerator;
+import io.kvmportal.host.qemu.BootSource;
+import io.kvmportal.host.qemu.Nic;
 import io.kvmportal.host.testing.HostLeftovers;
 import io.kvmportal.host.testing.TestNames;
 import java.nio.file.Files;
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -104,12 +109,30 @@ class HostAccountConcurrencyTest {
         }
         List<LinuxAccount> accounts = inParallel(batch.size(), i -> () -> host.prepareAccount(batch.get(i)));
 
-        Map<Integer, LinuxAccount> byUid = new java.util.HashMap<>();
+        Map<Integer, LinuxAccount> byUid = new HashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             LinuxAccount kept = LinuxAccounts.lookup(LinuxAccountName.forLogin(batch.get(i))).orElseThrow();
             assertEquals(kept, accounts.get(i));
             assertTrue(byUid.put(kept.uid(), kept) == null, "uid " + kept.uid() + " twice: " + byUid);
         }
+    }
+
+    /** A disk some other uid owns (as racing useradds left them) is refused in words, before QEMU fails on it. */
+    @Test
+    void aGuestWhoseDiskAnotherUidOwnsIsNotStartedAndTheAnswerSaysWhy() throws Exception {
+        String login = newLogin();
+        UUID guest = UUID.randomUUID();
+        GuestDisk disk = host.createDisk(guest, login, Optional.empty(), DISK_BYTES);
+        Files.setAttribute(disk.path(), "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+
+        GuestCommandException refused = assertThrows(GuestCommandException.class, () -> host.start(
+                new GuestDefinition(guest, "kvmptest-stray", login, 1, 128, new BootSource.FromDisk(), Nic.USER)));
+
+        LinuxAccount account = LinuxAccounts.lookup(LinuxAccountName.forLogin(login)).orElseThrow();
+        assertEquals(GuestCommandException.Kind.START_FAILED, refused.kind());
+        assertEquals("The guest's disk belongs to uid 65534, not to its account " + account.name() + " (uid "
+                + account.uid() + "), so the guest cannot open it; an administrator must give the disk back to the"
+                + " account.", refused.getMessage());
     }
 
     private String newLogin() {

@@ -13,6 +13,8 @@ import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
 import io.kvmportal.host.testing.ForeignAccount;
 import io.kvmportal.host.testing.HostLeftovers;
+import io.kvmportal.quota.QuotaLimits;
+import io.kvmportal.quota.QuotaService;
 import io.kvmportal.testing.DatabaseTest;
 import io.kvmportal.testing.TestImageFiles;
 import io.micronaut.core.type.Argument;
@@ -25,12 +27,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -45,12 +54,15 @@ abstract class GuestApiContract extends DatabaseTest {
     private final String leaving = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private final String installer = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private final String foreign = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
+    private final String crowd = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     @Inject
     EmbeddedServer server;
     @Inject
     AccountService accounts;
     @Inject
     JsonMapper json;
+    @Inject
+    QuotaService quotas;
 
     @Override
     public Map<String, String> getProperties() {
@@ -63,7 +75,7 @@ abstract class GuestApiContract extends DatabaseTest {
     /** A test that failed may have left a guest running (guests outlive the portal on purpose), and with it the account. */
     @AfterAll
     void removeWhatIsLeftOfTheAccounts() {
-        for (String user : List.of(login, leaving, installer, foreign)) {
+        for (String user : List.of(login, leaving, installer, foreign, crowd)) {
             HostLeftovers.removeAccountOf(user);
         }
     }
@@ -230,6 +242,90 @@ abstract class GuestApiContract extends DatabaseTest {
         body(client.send("POST", path + "/actions/force-off", null, "Authorization", user), 200);
         awaitState(client, path, user, "STOPPED");
         assertEquals(204, client.send("DELETE", path, null, "Authorization", user).statusCode());
+    }
+
+    /**
+     * A new user's first 40 guests created at once (a script, or a click-happy user): each create makes the user's
+     * Linux account if it is not there yet. All 40 are made, every disk is the account's, and guests start as it.
+     * Before the host serialized a login's changes, racing useradds gave the account a new uid under creates that
+     * had already used the old one (2 to 4 of 40 disks owned by another uid, in 3 of 3 runs), and those guests'
+     * QEMU, running as the account, could not open their disks. Three are started (TCG guests are heavy on 2 cores):
+     * any whose disk came out wrong first, then the first, a middle and the last created.
+     */
+    @Test
+    void fortyParallelFirstCreatesOfANewUserGiveGuestsThatAllStartAsTheirAccount() throws Exception {
+        var admin = accounts.checkPassword("admin", "admin-password-1").orElseThrow().actor();
+        long userId = accounts.create(admin, new NewUser(crowd, null, "crowd-user-password", Role.USER)).id();
+        quotas.setLimits(admin, userId, new QuotaLimits(40, 3, 3, 1024, 40));
+        PortalClient client = new PortalClient(server.getPort());
+        String auth = "Bearer " + client.token(crowd, "crowd-user-password");
+        long image = demoImage(client, auth);
+
+        List<Long> ids = createAtOnce(client, auth, image, 40);
+
+        int uid = Integer.parseInt(uid("kvmp-" + crowd));
+        List<Long> wrong = new ArrayList<>();
+        for (long id : ids) {
+            Path disk = guestDirectory(id, client, auth).resolve("disk.qcow2");
+            if ((Integer) Files.getAttribute(disk, "unix:uid", LinkOption.NOFOLLOW_LINKS) != uid) {
+                wrong.add(id);
+            }
+        }
+        List<Long> picked = new ArrayList<>(wrong);
+        for (long id : List.of(ids.get(0), ids.get(ids.size() / 2), ids.get(ids.size() - 1))) {
+            if (picked.size() < 3 && !picked.contains(id)) {
+                picked.add(id);
+            }
+        }
+        List<String> runAs = new ArrayList<>();
+        for (long id : picked.subList(0, 3)) {
+            runAs.add(id + ": " + startedAs(client, auth, id));
+        }
+        assertEquals(List.of(), wrong, "guests whose disk is not the account's (uid " + uid + "); started: " + runAs);
+        for (String started : runAs) {
+            assertTrue(started.endsWith("uid " + uid), "each started guest's QEMU runs as the account: " + runAs);
+        }
+    }
+
+    /** POSTs {@code count} guests released together; answers their ids in order, each create having answered 201. */
+    private List<Long> createAtOnce(PortalClient client, String auth, long image, int count) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> creates = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String body = "{\"name\":\"c" + i + "\",\"imageId\":" + image
+                        + ",\"vcpus\":1,\"memoryMib\":128,\"diskGib\":1}";
+                creates.add(pool.submit(() -> {
+                    go.await();
+                    return client.send("POST", "/api/v1/guests", body, "Authorization", auth);
+                }));
+            }
+            go.countDown();
+            List<Long> ids = new ArrayList<>();
+            for (Future<HttpResponse<String>> create : creates) {
+                ids.add(((Number) guest(body(create.get(5, TimeUnit.MINUTES), 201)).get("id")).longValue());
+            }
+            return ids;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Starts the guest, answers whom its QEMU runs as ("uid N", or why it did not start), and forces it off. */
+    private String startedAs(PortalClient client, String auth, long id) throws Exception {
+        String path = "/api/v1/guests/" + id;
+        HttpResponse<String> started = client.send("POST", path + "/actions/start", null, "Authorization", auth);
+        if (started.statusCode() != 200) {
+            return "not started, " + started.statusCode() + " " + started.body();
+        }
+        int pid = ((Number) json.readValue(started.body(), Argument.mapOf(String.class, Object.class)).get("pid"))
+                .intValue();
+        String uidLine = Files.readAllLines(Path.of("/proc", "" + pid, "status")).stream()
+                .filter(line -> line.startsWith("Uid:")).findFirst().orElseThrow();
+        body(client.send("POST", path + "/actions/force-off", null, "Authorization", auth), 200);
+        awaitState(client, path, auth, "STOPPED");
+        return "uid " + uidLine.split("\\s+")[1];
     }
 
     /** The guest's own directory on the host, named by its UUID. */

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +132,8 @@ abstract class ImagePublishingContract extends DatabaseTest {
         Path qcow2 = TestImageFiles.qcow2(work.resolve("q.qcow2"), MIB);
         assertRefused(Fault.INVALID_INPUT, "it is not a raw disk image", () -> publishFile(qcow2, meta("Mismatch", "raw")));
         assertRefused(Fault.INVALID_INPUT, "it is not an ISO image", () -> publishFile(qcow2, meta("Mismatch", "iso")));
+        Path cut = Files.write(work.resolve("cut.qcow2"), Arrays.copyOf(Files.readAllBytes(qcow2), 300));
+        assertRefused(Fault.INVALID_INPUT, "it is damaged", () -> publishFile(cut, meta("Cut", "qcow2")));
         Path huge = TestImageFiles.qcow2(work.resolve("huge.qcow2"), 8L << 30);
         assertRefused(Fault.INVALID_INPUT, "larger than the portal allows", () -> publishFile(huge, meta("Huge", "qcow2")));
 

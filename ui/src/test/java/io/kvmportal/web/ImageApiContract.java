@@ -13,6 +13,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -192,6 +193,34 @@ abstract class ImageApiContract extends DatabaseTest {
                 .statusCode());
         assertTrue(names(admin).contains("Installer"), "admins still see a withdrawn image");
         assertTrue(!names(user).contains("Installer"), "users see only published images");
+    }
+
+    /**
+     * The first 300 bytes of a qcow2, as was once published: qemu-img info reads only the header and found nothing
+     * wrong. Refused by upload and by import, with what qemu-img check found, and nothing is kept.
+     */
+    @Test
+    void aTruncatedQcow2IsRefusedOnUploadAndOnImportWithTheChecksWords() throws Exception {
+        Path whole = TestImageFiles.qcow2(work.resolve("whole.qcow2"), 64 * MIB);
+        byte[] head = Arrays.copyOf(Files.readAllBytes(whole), 300);
+        String words = "it is damaged (cut short, or its tables point astray); upload or copy it again whole."
+                + " kvm-host found: ";
+
+        HttpResponse<String> uploaded = put(uploadQuery("Cut upload", "qcow2"), new ByteArrayInputStream(head),
+                head.length, admin);
+        assertError(uploaded, 400, words);
+        assertError(uploaded, 400, "qemu-img check found 3 corruptions, the first: ERROR: counting reference for"
+                + " region exceeding the end of the file");
+
+        Path cut = Files.write(importDir.resolve("cut.qcow2"), head);
+        String request = "{\"path\":\"" + cut + "\",\"name\":\"Cut import\",\"os\":\"Linux\",\"format\":\"qcow2\","
+                + "\"minMemoryMib\":128,\"minDiskGib\":1}";
+        HttpResponse<String> imported = client.send("POST", "/api/v1/admin/images", request, "Authorization", admin);
+        assertError(imported, 400, words);
+        assertError(imported, 400, "qemu-img check found 3 corruptions");
+
+        assertTrue(names(admin).stream().noneMatch(name -> name.startsWith("Cut ")), names(admin).toString());
+        assertEquals(List.of(), incomingUploads());
     }
 
     @Test

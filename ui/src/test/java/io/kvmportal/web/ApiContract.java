@@ -228,6 +228,28 @@ abstract class ApiContract extends DatabaseTest {
                 "Bearer " + ritaToken), 403);
     }
 
+    /** A display name is shown to others: an invisible or direction-changing character could pose as someone. */
+    @Test
+    void displayNamesWithInvisibleCharactersAreRefusedNamingTheCharacter() throws IOException {
+        String adminToken = "Bearer " + field(requestToken("admin", ADMIN_PASSWORD), "token");
+        Map<String, String> refusals = Map.of(
+                "Admin\\u200Bistrator", "U+200B (ZERO WIDTH SPACE) at character 6",
+                "Eve \\u202Enimda", "U+202E (RIGHT-TO-LEFT OVERRIDE) at character 5");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            String message = message(client.send("POST", "/api/v1/admin/users", "{\"login\":\"poser\","
+                    + "\"displayName\":\"" + refusal.getKey() + "\",\"password\":\"poser-password\"}",
+                    "Authorization", adminToken), 400);
+            assertTrue(message.contains(refusal.getValue()), message);
+            assertFalse(message.contains("\u200B") || message.contains("\u202E"), "repeats the character: " + message);
+        }
+        assertTrue(accounts.list(admin.actor()).stream().noneMatch(user -> user.login().equals("poser")));
+    }
+
+    private String message(HttpResponse<String> response, int status) throws IOException {
+        assertError(response, status);
+        return (String) json.readValue(response.body(), Map.class).get("message");
+    }
+
     private List<Map<String, Object>> list(HttpResponse<String> response) throws IOException {
         assertEquals(200, response.statusCode(), response.body());
         return json.readValue(response.body(), Argument.listOf(Argument.mapOf(String.class, Object.class)));

@@ -245,6 +245,39 @@ abstract class ApiContract extends DatabaseTest {
         assertTrue(accounts.list(admin.actor()).stream().noneMatch(user -> user.login().equals("poser")));
     }
 
+    /** Each loose value micronaut-serde accepted before, on a user's creation: refused, the field named. */
+    @Test
+    void looseJsonIsRefusedNamingTheField() throws IOException {
+        String adminToken = "Bearer " + field(requestToken("admin", ADMIN_PASSWORD), "token");
+        String good = "{\"login\":\"loose\",\"password\":\"loose-password\",\"role\":\"USER\"}";
+        Map<String, String> refusals = Map.of(
+                good.replace("\"loose\"", "[\"loose\"]"), "login: expected a string, got an array",
+                good.replace("\"loose\"", "12345"), "login: expected a string, got 12345",
+                good.replace("\"USER\"", "\"ROOT\""), "role: expected one of USER, ADMIN, got the string \"ROOT\"",
+                good.replace("\"loose\"", "null"), "login: a value is required, got null",
+                good.replace("}", ",\"admin\":true}"), "admin: unknown property",
+                "[" + good + "]", "the body: expected an object, got an array",
+                "{\"login\":", "The request body is not valid JSON: Unexpected end-of-input",
+                good + " {}", "The request body is not valid JSON: more follows its value (line 1, column",
+                good.replace("}", ",\"login\":\"other\"}"), "Duplicate field 'login'");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            String message = message(client.send("POST", "/api/v1/admin/users", refusal.getKey(),
+                    "Authorization", adminToken), 400);
+            assertTrue(message.contains(refusal.getValue()), refusal.getKey() + " -> " + message);
+            assertFalse(message.contains("io.kvmportal") || message.contains("[Source"), message);
+        }
+        String path = "/api/v1/admin/users/" + admin.id();
+        assertTrue(message(client.send("PATCH", path, "{\"enabled\":\"true\"}", "Authorization", adminToken), 400)
+                .contains("enabled: expected true or false, got the string \"true\""));
+        assertTrue(message(client.send("PATCH", path, "{\"enabled\":1}", "Authorization", adminToken), 400)
+                .contains("enabled: expected true or false, got 1"));
+        assertTrue(message(client.send("PATCH", path, "{}", "Authorization", adminToken), 400)
+                .contains("required but missing: enabled"));
+        assertTrue(message(client.get("/api/v1/audit?limit=1.5", "Authorization", adminToken), 400)
+                .contains("limit: expected a whole number, got \"1.5\""));
+        assertTrue(accounts.list(admin.actor()).stream().noneMatch(user -> user.login().equals("loose")));
+    }
+
     private String message(HttpResponse<String> response, int status) throws IOException {
         assertError(response, status);
         return (String) json.readValue(response.body(), Map.class).get("message");

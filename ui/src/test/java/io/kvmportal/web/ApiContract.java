@@ -16,8 +16,14 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -228,6 +234,64 @@ abstract class ApiContract extends DatabaseTest {
                 "Bearer " + ritaToken), 403);
     }
 
+    /** micronaut-serde alone set the four limits not sent to 0; a PUT names them and changes nothing. */
+    @Test
+    void aQuotaPutNeedsAllFiveLimitsAndAPatchChangesOnlyThoseGiven() throws IOException {
+        UserView pat = accounts.create(admin.actor(), new NewUser("pat", null, "pat-password", Role.USER));
+        String adminToken = "Bearer " + field(requestToken("admin", ADMIN_PASSWORD), "token");
+        String path = "/api/v1/admin/users/" + pat.id() + "/quota";
+        String all = "{\"guests\":7,\"runningGuests\":2,\"vcpus\":4,\"memoryMib\":2048,\"diskGib\":20}";
+        assertEquals(200, client.send("PUT", path, all, "Authorization", adminToken).statusCode());
+
+        String partial = message(client.send("PUT", path, "{\"guests\":3}", "Authorization", adminToken), 400);
+        assertTrue(partial.contains("required but missing: runningGuests, vcpus, memoryMib, diskGib"), partial);
+        assertEquals(Map.of("guests", 7, "runningGuests", 2, "vcpus", 4, "memoryMib", 2048, "diskGib", 20),
+                limits(client.get(path, "Authorization", adminToken)));
+        String defaults = message(client.send("PUT", "/api/v1/admin/quota-defaults", "{\"vcpus\":8}",
+                "Authorization", adminToken), 400);
+        assertTrue(defaults.contains("required but missing: guests, runningGuests, memoryMib, diskGib"), defaults);
+
+        HttpResponse<String> patched = client.send("PATCH", path, "{\"guests\":3}", "Authorization", adminToken);
+        assertEquals(200, patched.statusCode(), patched.body());
+        assertEquals(Map.of("guests", 3, "runningGuests", 2, "vcpus", 4, "memoryMib", 2048, "diskGib", 20),
+                limits(patched));
+        assertTrue(message(client.send("PATCH", path, "{}", "Authorization", adminToken), 400)
+                .startsWith("Nothing to change"));
+        assertTrue(message(client.send("PATCH", path, "{\"vcpus\":-1}", "Authorization", adminToken), 400)
+                .contains("vCPUs -1 not within"));
+        assertTrue(message(client.send("PATCH", path, "{\"vcpus\":2.5}", "Authorization", adminToken), 400)
+                .contains("vcpus: expected a whole number, got 2.5"));
+        assertEquals(3, limits(client.get(path, "Authorization", adminToken)).get("guests"));
+    }
+
+    /** Each PATCH reads the limits after the one before it has written, under the user's row lock. */
+    @Test
+    void concurrentQuotaPatchesKeepEachOthersChanges() throws Exception {
+        UserView quinn = accounts.create(admin.actor(), new NewUser("quinn", null, "quinn-password", Role.USER));
+        String adminToken = "Bearer " + field(requestToken("admin", ADMIN_PASSWORD), "token");
+        String path = "/api/v1/admin/users/" + quinn.id() + "/quota";
+        List<String> fields = List.of("guests", "runningGuests", "vcpus", "memoryMib", "diskGib");
+        ExecutorService pool = Executors.newFixedThreadPool(fields.size());
+        try {
+            for (int round = 1; round <= 6; round++) {
+                int value = 100 + round;
+                List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                for (String name : fields) {
+                    answers.add(pool.submit(() -> client.send("PATCH", path, "{\"" + name + "\":" + value + "}",
+                            "Authorization", adminToken)));
+                }
+                for (Future<HttpResponse<String>> answer : answers) {
+                    assertEquals(200, answer.get(60, TimeUnit.SECONDS).statusCode());
+                }
+                Map<String, Integer> expected = new HashMap<>();
+                fields.forEach(name -> expected.put(name, value));
+                assertEquals(expected, limits(client.get(path, "Authorization", adminToken)), "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** A display name is shown to others: an invisible or direction-changing character could pose as someone. */
     @Test
     void displayNamesWithInvisibleCharactersAreRefusedNamingTheCharacter() throws IOException {
@@ -276,6 +340,11 @@ abstract class ApiContract extends DatabaseTest {
         assertTrue(message(client.get("/api/v1/audit?limit=1.5", "Authorization", adminToken), 400)
                 .contains("limit: expected a whole number, got \"1.5\""));
         assertTrue(accounts.list(admin.actor()).stream().noneMatch(user -> user.login().equals("loose")));
+    }
+
+    private Map<?, ?> limits(HttpResponse<String> view) throws IOException {
+        assertEquals(200, view.statusCode(), view.body());
+        return (Map<?, ?>) json.readValue(view.body(), Map.class).get("limits");
     }
 
     private String message(HttpResponse<String> response, int status) throws IOException {

@@ -10,6 +10,7 @@ import io.kvmportal.host.Host;
 import io.kvmportal.host.account.AccountRemoval;
 import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.persistence.DataAccessException;
+import io.kvmportal.text.VisibleText;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
@@ -249,10 +250,13 @@ public class AccountService {
         if (name.isEmpty()) {
             return login;
         }
-        if (name.length() > MAX_DISPLAY_NAME || name.chars().anyMatch(Character::isISOControl)) {
-            throw AccountException.invalid("A display name has at most " + MAX_DISPLAY_NAME
-                    + " characters and no control characters.");
+        if (name.length() > MAX_DISPLAY_NAME) {
+            throw AccountException.invalid("A display name has at most " + MAX_DISPLAY_NAME + " characters.");
         }
+        VisibleText.problem(name).ifPresent(problem -> {
+            throw AccountException.invalid("The display name has " + problem + ", which is not allowed: "
+                    + VisibleText.RULE + ".");
+        });
         return name;
     }
 

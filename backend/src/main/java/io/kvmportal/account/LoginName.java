@@ -1,5 +1,6 @@
 package io.kvmportal.account;
 
+import io.kvmportal.text.VisibleText;
 import java.util.regex.Pattern;
 
 /**
@@ -22,17 +23,9 @@ public final class LoginName {
     /** Answers the login unchanged, or throws naming the value and the rule. */
     public static String require(String login) {
         if (!isValid(login)) {
-            throw AccountException.invalid("Login name '" + printable(login) + "' is not valid: " + RULE + ".");
+            throw AccountException.invalid("Login name '" + VisibleText.printable(login) + "' is not valid: " + RULE
+                    + ".");
         }
         return login;
-    }
-
-    /** Bounds what an error message repeats of a hostile value. */
-    static String printable(String value) {
-        if (value == null) {
-            return "";
-        }
-        String cut = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }

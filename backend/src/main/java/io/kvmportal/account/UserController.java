@@ -30,7 +30,7 @@ class UserController {
     }
 
     @Serdeable
-    record UserUpdate(Boolean enabled) {
+    record UserUpdate(boolean enabled) {
     }
 
     @Serdeable
@@ -51,9 +51,6 @@ class UserController {
     @Patch("/{id}")
     UserView update(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id,
                     @Body UserUpdate update) {
-        if (update.enabled() == null) {
-            throw AccountException.invalid("Nothing to change: give \"enabled\".");
-        }
         return accounts.setEnabled(actor, id, update.enabled());
     }
 

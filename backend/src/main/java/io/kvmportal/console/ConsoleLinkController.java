@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,7 @@ class ConsoleLinkController {
     }
 
     @Serdeable
-    record NewLink(Integer minutes) {
+    record NewLink(@Nullable Integer minutes) {
     }
 
     /** A new link; the answer's {@code path} (with the link's secret) is shown this once. */

@@ -121,9 +121,9 @@ public class GuestRegistry {
     @Transactional
     public Guest rename(Actor actor, long guestId, String name) {
         Guest guest = get(actor, guestId);
-        if (!NewGuest.isValidName(name)) {
-            throw GuestException.invalid("Name '" + name + "' is not valid (" + NewGuest.NAME_RULE + ").");
-        }
+        NewGuest.nameRefusal(name).ifPresent(refusal -> {
+            throw GuestException.invalid("Cannot rename the guest: " + refusal + ".");
+        });
         if (!guest.name().equals(name) && guests.nameTaken(actor.id(), name)) {
             throw GuestException.nameTaken(name);
         }

@@ -1,9 +1,11 @@
 package io.kvmportal.guest;
 
+import io.kvmportal.text.VisibleText;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** A request for a guest: a name, the image it starts from, and its size. Validation names every problem. */
@@ -21,12 +23,19 @@ public record NewGuest(String name, @Nullable Long imageId, int vcpus, int memor
         return name != null && NAME.matcher(name).matches();
     }
 
+    /** Why this name is refused, naming an invisible character by its code; empty for a valid name. */
+    public static Optional<String> nameRefusal(String name) {
+        if (isValidName(name)) {
+            return Optional.empty();
+        }
+        String why = VisibleText.problem(name).map(problem -> ": " + problem + " is not allowed").orElse("");
+        return Optional.of("name '" + VisibleText.printable(name) + "' is not valid" + why + " (" + NAME_RULE + ")");
+    }
+
     /** Throws listing every value out of range, each with the value given. */
     public NewGuest validated() {
         List<String> problems = new ArrayList<>();
-        if (!isValidName(name)) {
-            problems.add("name '" + printable(name) + "' is not valid (" + NAME_RULE + ")");
-        }
+        nameRefusal(name).ifPresent(problems::add);
         if (vcpus < 1 || vcpus > MAX_VCPUS) {
             problems.add("vCPUs " + vcpus + " not within 1.." + MAX_VCPUS);
         }
@@ -40,13 +49,5 @@ public record NewGuest(String name, @Nullable Long imageId, int vcpus, int memor
             throw GuestException.invalid("Cannot create the guest: " + String.join("; ", problems) + ".");
         }
         return this;
-    }
-
-    private static String printable(String value) {
-        if (value == null) {
-            return "";
-        }
-        String cut = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -1,5 +1,6 @@
 package io.kvmportal.image;
 
+import io.kvmportal.text.VisibleText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -63,11 +64,11 @@ final class ImportPath {
         try {
             Path parsed = Path.of(path);
             if (!parsed.isAbsolute()) {
-                throw ImageException.invalid("The path '" + NewImage.printable(path) + "' is not absolute.");
+                throw ImageException.invalid("The path '" + VisibleText.printable(path) + "' is not absolute.");
             }
             return parsed;
         } catch (InvalidPathException e) {
-            throw ImageException.invalid("The path '" + NewImage.printable(path) + "' is not a valid path.");
+            throw ImageException.invalid("The path '" + VisibleText.printable(path) + "' is not a valid path.");
         }
     }
 

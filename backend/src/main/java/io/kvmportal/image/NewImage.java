@@ -1,5 +1,6 @@
 package io.kvmportal.image;
 
+import io.kvmportal.text.VisibleText;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ public record NewImage(String name, @Nullable String description, String os, Str
     public static final int MAX_DISK_GIB = 16 * 1024;
     /** Names and OS are shown to every user: a small alphabet keeps them readable and harmless anywhere. */
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} .,:_()+/-]{0,63}");
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\n]]");
 
     public static boolean isValidName(String name) {
         return name != null && NAME.matcher(name).matches() && name.equals(name.strip());
@@ -36,15 +36,16 @@ public record NewImage(String name, @Nullable String description, String os, Str
     public NewImage validated() {
         List<String> problems = new ArrayList<>();
         if (!isValidName(name)) {
-            problems.add("name '" + printable(name) + "' is not valid (" + NAME_RULE + ")");
+            problems.add("name '" + printable(name) + "' is not valid" + invisible(name) + " (" + NAME_RULE + ")");
         }
         if (!isValidName(os)) {
-            problems.add("OS '" + printable(os) + "' is not valid (the same rule as the name)");
+            problems.add("OS '" + printable(os) + "' is not valid" + invisible(os) + " (the same rule as the name)");
         }
         if (descriptionText().length() > MAX_DESCRIPTION) {
             problems.add("description has " + descriptionText().length() + " characters, more than " + MAX_DESCRIPTION);
-        } else if (CONTROL.matcher(descriptionText()).find()) {
-            problems.add("description contains control characters");
+        } else {
+            VisibleText.problem(descriptionText(), true).ifPresent(problem -> problems.add("description: " + problem
+                    + " is not allowed (" + VisibleText.RULE + ")"));
         }
         if (format == null || !List.of("qcow2", "raw", "iso").contains(format)) {
             problems.add("format '" + printable(format) + "' is not one of qcow2, raw, iso");
@@ -66,11 +67,12 @@ public record NewImage(String name, @Nullable String description, String os, Str
         return "iso".equals(format) ? ImageKind.ISO : ImageKind.DISK;
     }
 
-    static String printable(String value) {
-        if (value == null) {
-            return "";
-        }
-        String cut = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+    private static String printable(String value) {
+        return VisibleText.printable(value);
+    }
+
+    /** Names the character that does not show, if that is what is wrong with a name. */
+    private static String invisible(String value) {
+        return VisibleText.problem(value).map(problem -> ": " + problem + " is not allowed").orElse("");
     }
 }

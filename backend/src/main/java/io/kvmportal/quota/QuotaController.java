@@ -6,6 +6,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.RequestAttribute;
@@ -33,6 +34,13 @@ class QuotaController {
     QuotaView set(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id,
                   @Body QuotaLimits limits) {
         return quotas.setLimits(actor, id, limits);
+    }
+
+    /** Changes the limits given and keeps the others; PUT above needs all five. */
+    @Patch("/admin/users/{id}/quota")
+    QuotaView change(@RequestAttribute(CurrentUser.ATTRIBUTE) Actor actor, @PathVariable long id,
+                     @Body QuotaChange change) {
+        return quotas.changeLimits(actor, id, change);
     }
 
     /** Back to the defaults. */

@@ -50,6 +50,20 @@ public class QuotaService {
         });
     }
 
+    /**
+     * Changes only the limits given. The user's row is locked before the current limits are read, so concurrent
+     * changes take turns and each builds on the one before: none undoes another's limit.
+     */
+    @Transactional
+    public QuotaView changeLimits(Actor actor, long userId, QuotaChange change) {
+        return audit.record(actor, AuditAction.QUOTA_CHANGED, target(userId), () -> {
+            requireAdmin(actor);
+            requireUser(userId);
+            quotas.saveCustom(userId, change.applyTo(limitsOf(userId)).validated());
+            return viewOf(userId);
+        });
+    }
+
     @Transactional
     public QuotaView resetToDefaults(Actor actor, long userId) {
         return audit.record(actor, AuditAction.QUOTA_CHANGED, target(userId), () -> {

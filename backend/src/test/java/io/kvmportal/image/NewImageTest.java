@@ -32,8 +32,22 @@ class NewImageTest {
         assertEquals("First line\nsecond line", lines.validated().descriptionText());
         ImageException bell = assertThrows(ImageException.class,
                 () -> new NewImage("Debian", "ring\u0007", "Linux", "qcow2", 128, 1).validated());
-        assertTrue(bell.getMessage().contains("control characters"), bell.getMessage());
+        assertTrue(bell.getMessage().contains("description: U+0007"), bell.getMessage());
         assertEquals("", new NewImage("Debian", null, "Linux", "raw", 128, 1).validated().descriptionText());
+    }
+
+    /** Names, OS and description are read by every user: a character that does not show is named and refused. */
+    @Test
+    void invisibleAndDirectionChangingCharactersAreRefusedByTheirCode() {
+        ImageException refused = assertThrows(ImageException.class, () -> new NewImage("Debian\u202E21", "a\u200Bb",
+                "Linux\u2066", "qcow2", 128, 1).validated());
+        String message = refused.getMessage();
+        assertTrue(message.contains("name 'Debian?21' is not valid: U+202E (RIGHT-TO-LEFT OVERRIDE) at character 7"),
+                message);
+        assertTrue(message.contains("OS 'Linux?' is not valid: U+2066 (LEFT-TO-RIGHT ISOLATE) at character 6"),
+                message);
+        assertTrue(message.contains("description: U+200B (ZERO WIDTH SPACE) at character 2"), message);
+        assertFalse(message.contains("\u202E") || message.contains("\u200B") || message.contains("\u2066"), message);
     }
 
     @Test

@@ -91,6 +91,8 @@ final class ApiAccessRules {
                     + "/quota", null, 200)),
             rule("PUT /api/v1/admin/users/{id}/quota", Who.ADMIN, s -> one("/api/v1/admin/users/" + s.user()
                     + "/quota", LIMITS, 200)),
+            rule("PATCH /api/v1/admin/users/{id}/quota", Who.ADMIN, s -> one("/api/v1/admin/users/" + s.user()
+                    + "/quota", "{\"guests\":20}", 200)),
             rule("DELETE /api/v1/admin/users/{id}/quota", Who.ADMIN, s -> one("/api/v1/admin/users/" + s.newUser()
                     + "/quota", null, 200)),
             rule("GET /api/v1/admin/quota-defaults", Who.ADMIN, s -> one("/api/v1/admin/quota-defaults", null, 200)),

@@ -16,8 +16,14 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -226,6 +232,124 @@ abstract class ApiContract extends DatabaseTest {
                 "Bearer " + ritaToken), 403);
         assertError(client.get("/api/v1/admin/users/" + rita.id() + "/quota", "Authorization",
                 "Bearer " + ritaToken), 403);
+    }
+
+    /** micronaut-serde alone set the four limits not sent to 0; a PUT names them and changes nothing. */
+    @Test
+    void aQuotaPutNeedsAllFiveLimitsAndAPatchChangesOnlyThoseGiven() throws IOException {
+        UserView pat = accounts.create(admin.actor(), new NewUser("pat", null, "pat-password", Role.USER));
+        String adminToken = "Bearer " + field(requestToken("admin", ADMIN_PASSWORD), "token");
+        String path = "/api/v1/admin/users/" + pat.id() + "/quota";
+        String all = "{\"guests\":7,\"runningGuests\":2,\"vcpus\":4,\"memoryMib\":2048,\"diskGib\":20}";
+        assertEquals(200, client.send("PUT", path, all, "Authorization", adminToken).statusCode());
+
+        String partial = message(client.send("PUT", path, "{\"guests\":3}", "Authorization", adminToken), 400);
+        assertTrue(partial.contains("required but missing: runningGuests, vcpus, memoryMib, diskGib"), partial);
+        assertEquals(Map.of("guests", 7, "runningGuests", 2, "vcpus", 4, "memoryMib", 2048, "diskGib", 20),
+                limits(client.get(path, "Authorization", adminToken)));
+        String defaults = message(client.send("PUT", "/api/v1/admin/quota-defaults", "{\"vcpus\":8}",
+                "Authorization", adminToken), 400);
+        assertTrue(defaults.contains("required but missing: guests, runningGuests, memoryMib, diskGib"), defaults);
+
+        HttpResponse<String> patched = client.send("PATCH", path, "{\"guests\":3}", "Authorization", adminToken);
+        assertEquals(200, patched.statusCode(), patched.body());
+        assertEquals(Map.of("guests", 3, "runningGuests", 2, "vcpus", 4, "memoryMib", 2048, "diskGib", 20),
+                limits(patched));
+        assertTrue(message(client.send("PATCH", path, "{}", "Authorization", adminToken), 400)
+                .startsWith("Nothing to change"));
+        assertTrue(message(client.send("PATCH", path, "{\"vcpus\":-1}", "Authorization", adminToken), 400)
+                .contains("vCPUs -1 not within"));
+        assertTrue(message(client.send("PATCH", path, "{\"vcpus\":2.5}", "Authorization", adminToken), 400)
+                .contains("vcpus: expected a whole number, got 2.5"));
+        assertEquals(3, limits(client.get(path, "Authorization", adminToken)).get("guests"));
+    }
+
+    /** Each PATCH reads the limits after the one before it has written, under the user's row lock. */
+    @Test
+    void concurrentQuotaPatchesKeepEachOthersChanges() throws Exception {
+        UserView quinn = accounts.create(admin.actor(), new NewUser("quinn", null, "quinn-password", Role.USER));
+        String adminToken = "Bearer " + field(requestToken("admin", ADMIN_PASSWORD), "token");
+        String path = "/api/v1/admin/users/" + quinn.id() + "/quota";
+        List<String> fields = List.of("guests", "runningGuests", "vcpus", "memoryMib", "diskGib");
+        ExecutorService pool = Executors.newFixedThreadPool(fields.size());
+        try {
+            for (int round = 1; round <= 6; round++) {
+                int value = 100 + round;
+                List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                for (String name : fields) {
+                    answers.add(pool.submit(() -> client.send("PATCH", path, "{\"" + name + "\":" + value + "}",
+                            "Authorization", adminToken)));
+                }
+                for (Future<HttpResponse<String>> answer : answers) {
+                    assertEquals(200, answer.get(60, TimeUnit.SECONDS).statusCode());
+                }
+                Map<String, Integer> expected = new HashMap<>();
+                fields.forEach(name -> expected.put(name, value));
+                assertEquals(expected, limits(client.get(path, "Authorization", adminToken)), "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A display name is shown to others: an invisible or direction-changing character could pose as someone. */
+    @Test
+    void displayNamesWithInvisibleCharactersAreRefusedNamingTheCharacter() throws IOException {
+        String adminToken = "Bearer " + field(requestToken("admin", ADMIN_PASSWORD), "token");
+        Map<String, String> refusals = Map.of(
+                "Admin\\u200Bistrator", "U+200B (ZERO WIDTH SPACE) at character 6",
+                "Eve \\u202Enimda", "U+202E (RIGHT-TO-LEFT OVERRIDE) at character 5");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            String message = message(client.send("POST", "/api/v1/admin/users", "{\"login\":\"poser\","
+                    + "\"displayName\":\"" + refusal.getKey() + "\",\"password\":\"poser-password\"}",
+                    "Authorization", adminToken), 400);
+            assertTrue(message.contains(refusal.getValue()), message);
+            assertFalse(message.contains("\u200B") || message.contains("\u202E"), "repeats the character: " + message);
+        }
+        assertTrue(accounts.list(admin.actor()).stream().noneMatch(user -> user.login().equals("poser")));
+    }
+
+    /** Each loose value micronaut-serde accepted before, on a user's creation: refused, the field named. */
+    @Test
+    void looseJsonIsRefusedNamingTheField() throws IOException {
+        String adminToken = "Bearer " + field(requestToken("admin", ADMIN_PASSWORD), "token");
+        String good = "{\"login\":\"loose\",\"password\":\"loose-password\",\"role\":\"USER\"}";
+        Map<String, String> refusals = Map.of(
+                good.replace("\"loose\"", "[\"loose\"]"), "login: expected a string, got an array",
+                good.replace("\"loose\"", "12345"), "login: expected a string, got 12345",
+                good.replace("\"USER\"", "\"ROOT\""), "role: expected one of USER, ADMIN, got the string \"ROOT\"",
+                good.replace("\"loose\"", "null"), "login: a value is required, got null",
+                good.replace("}", ",\"admin\":true}"), "admin: unknown property",
+                "[" + good + "]", "the body: expected an object, got an array",
+                "{\"login\":", "The request body is not valid JSON: Unexpected end-of-input",
+                good + " {}", "The request body is not valid JSON: more follows its value (line 1, column",
+                good.replace("}", ",\"login\":\"other\"}"), "Duplicate field 'login'");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            String message = message(client.send("POST", "/api/v1/admin/users", refusal.getKey(),
+                    "Authorization", adminToken), 400);
+            assertTrue(message.contains(refusal.getValue()), refusal.getKey() + " -> " + message);
+            assertFalse(message.contains("io.kvmportal") || message.contains("[Source"), message);
+        }
+        String path = "/api/v1/admin/users/" + admin.id();
+        assertTrue(message(client.send("PATCH", path, "{\"enabled\":\"true\"}", "Authorization", adminToken), 400)
+                .contains("enabled: expected true or false, got the string \"true\""));
+        assertTrue(message(client.send("PATCH", path, "{\"enabled\":1}", "Authorization", adminToken), 400)
+                .contains("enabled: expected true or false, got 1"));
+        assertTrue(message(client.send("PATCH", path, "{}", "Authorization", adminToken), 400)
+                .contains("required but missing: enabled"));
+        assertTrue(message(client.get("/api/v1/audit?limit=1.5", "Authorization", adminToken), 400)
+                .contains("limit: expected a whole number, got \"1.5\""));
+        assertTrue(accounts.list(admin.actor()).stream().noneMatch(user -> user.login().equals("loose")));
+    }
+
+    private Map<?, ?> limits(HttpResponse<String> view) throws IOException {
+        assertEquals(200, view.statusCode(), view.body());
+        return (Map<?, ?>) json.readValue(view.body(), Map.class).get("limits");
+    }
+
+    private String message(HttpResponse<String> response, int status) throws IOException {
+        assertError(response, status);
+        return (String) json.readValue(response.body(), Map.class).get("message");
     }
 
     private List<Map<String, Object>> list(HttpResponse<String> response) throws IOException {

@@ -55,6 +55,7 @@ abstract class GuestApiContract extends DatabaseTest {
     private final String installer = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private final String foreign = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     private final String crowd = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
+    private final String strict = "kvmptest-" + UUID.randomUUID().toString().substring(0, 6);
     @Inject
     EmbeddedServer server;
     @Inject
@@ -75,9 +76,47 @@ abstract class GuestApiContract extends DatabaseTest {
     /** A test that failed may have left a guest running (guests outlive the portal on purpose), and with it the account. */
     @AfterAll
     void removeWhatIsLeftOfTheAccounts() {
-        for (String user : List.of(login, leaving, installer, foreign, crowd)) {
+        for (String user : List.of(login, leaving, installer, foreign, crowd, strict)) {
             HostLeftovers.removeAccountOf(user);
         }
+    }
+
+    /**
+     * A request is taken as it was written or refused naming the field: micronaut-serde alone made 1 of 1.5, "a"
+     * of ["a"], 128 of "128" and 1 of true, and created the guest.
+     */
+    @Test
+    void looseGuestRequestsAreRefusedNamingTheField() throws Exception {
+        var admin = accounts.checkPassword("admin", "admin-password-1").orElseThrow().actor();
+        accounts.create(admin, new NewUser(strict, null, "strict-user-password", Role.USER));
+        PortalClient client = new PortalClient(server.getPort());
+        String me = "Bearer " + client.token(strict, "strict-user-password");
+        long image = demoImage(client, me);
+        String good = "{\"name\":\"vm1\",\"imageId\":" + image + ",\"vcpus\":1,\"memoryMib\":128,\"diskGib\":1}";
+        Map<String, String> refusals = Map.of(
+                good.replace("\"vcpus\":1", "\"vcpus\":1.5"), "vcpus: expected a whole number, got 1.5",
+                good.replace("\"vm1\"", "[\"vm1\"]"), "name: expected a string, got an array",
+                good.replace("128", "\"128\""), "memoryMib: expected a whole number, got the string \"128\"",
+                good.replace("\"diskGib\":1", "\"diskGib\":true"), "diskGib: expected a whole number, got true",
+                good.replace("\"vcpus\":1", "\"vcpus\":1,\"cpus\":2"), "cpus: unknown property",
+                good.replace("\"vm1\"", "null"), "name: a value is required, got null",
+                good.replace(",\"diskGib\":1", ""), "required but missing: diskGib",
+                good.replace("\"vcpus\":1", "\"vcpus\":4294967297"), "vcpus: 4294967297 is out of range");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            String message = error(client.send("POST", "/api/v1/guests", refusal.getKey(), "Authorization", me), 400);
+            assertTrue(message.contains(refusal.getValue()), refusal.getKey() + " -> " + message);
+        }
+        assertTrue(listGuests(client, me).isEmpty());
+        // Path and query values of the wrong type are refused in words too.
+        assertTrue(error(client.get("/api/v1/guests/abc", "Authorization", me), 400)
+                .contains("id: expected a whole number, got \"abc\""));
+        assertTrue(error(client.get("/api/v1/guests/1/serial?from=1.5", "Authorization", me), 400)
+                .contains("from: expected a whole number, got \"1.5\""));
+        long id = createGuest(client, me, "vm1", image);
+        String renamed = error(client.send("PATCH", "/api/v1/guests/" + id, "{\"name\":\"vm\u202e1\"}",
+                "Authorization", me), 400);
+        assertTrue(renamed.contains("U+202E (RIGHT-TO-LEFT OVERRIDE) at character 3"), renamed);
+        assertEquals(204, client.send("DELETE", "/api/v1/guests/" + id, null, "Authorization", me).statusCode());
     }
 
     @Test
@@ -395,6 +434,12 @@ abstract class GuestApiContract extends DatabaseTest {
     private List<Map<String, Object>> listGuests(PortalClient client, String auth) throws IOException {
         return json.readValue(client.get("/api/v1/guests", "Authorization", auth).body(),
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
+    }
+
+    /** The message of an answer in the one error shape, after checking its status. */
+    private String error(HttpResponse<String> response, int status) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        return (String) json.readValue(response.body(), Map.class).get("message");
     }
 
     private static String text(HttpResponse<String> response, int status) {

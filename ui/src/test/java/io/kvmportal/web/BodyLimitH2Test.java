@@ -77,9 +77,10 @@ class BodyLimitH2Test extends DatabaseTest {
     }
 
     /**
-     * 24 clients send 50 MB each of JSON (one long string) to the token endpoint at once: each is told 413 and its connection is closed, and
-     * after a collection heap and RSS are within 10% of what they were before (a warm-up flood of 2 MB bodies
-     * comes first, so the figures compare the same pools and threads).
+     * 24 clients send 50 MB each of JSON (one long string) to the token endpoint at once: each is told 413 and its
+     * connection is closed, and after a collection heap and RSS are within 10% of what they were before (a warm-up
+     * flood of 2 MB bodies comes first, so the figures compare the same pools and threads). Before the limit this
+     * flood took RSS from 299 to a peak of 1854 MiB, and 1503 MiB stayed.
      */
     @Test
     void aFloodOfLargeBodiesIsRefusedAndLeavesNoMemoryBehind() throws Exception {
@@ -139,7 +140,8 @@ class BodyLimitH2Test extends DatabaseTest {
      */
     @Test
     void anOversizedBodyIsRefusedBeforeItIsRead() throws IOException {
-        Answer anonymous = raw.exchange("POST", "/api/v1/guests", RawHttp.withheld(), JSON, "Content-Length: 50000000");
+        Answer anonymous = raw.exchange("POST", "/api/v1/guests", RawHttp.withheld(), JSON,
+                "Content-Length: 50000000");
         assertEquals(401, anonymous.status(), anonymous.toString());
         assertTrue(anonymous.closed(), anonymous.toString());
         Answer chunked = raw.exchange("POST", "/api/v1/guests", RawHttp.withheld(), JSON, "Transfer-Encoding: chunked");

@@ -96,7 +96,8 @@ final class RawHttp {
     Answer exchange(String method, String path, Body body, String... headers) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
-            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n");
+            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1:").append(port).append("\r\n");
             for (String header : headers) {
                 head.append(header).append("\r\n");
             }

@@ -42,7 +42,8 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 /**
  * The portal's one HTTP port, on Jetty 12 (ee10, Servlet 6.0), as Micronaut's embedded server:
  * <ol>
- *   <li>every request passes the security headers and the session guard (a disabled user's session ends);</li>
+ *   <li>every request passes the security headers and the session guard (a disabled user's session ends), and its
+ *       body the size limit ({@link BodyLimitFilter}, after the API's authentication);</li>
  *   <li>{@code POST /login} is the sign-in form's target; {@code /api/*} is authenticated by session or bearer
  *       token, then served by Micronaut's controllers;</li>
  *   <li>{@code /novnc/*} is noVNC's modules, static from the jar, for anyone (public library code);</li>
@@ -69,6 +70,8 @@ public class JettyServer extends AbstractServletServer<Server> {
     @Override
     protected void startServer() throws Exception {
         Server server = getServer();
+        // Jetty's defaults bound what comes before a body: request line and headers 8 KiB together (a longer URI
+        // answers 414, longer headers 431), a form 1000 keys. Bodies are BodyLimitFilter's.
         HttpConfiguration http = new HttpConfiguration();
         // No "Server: Jetty(12.x)" on every answer: a version number only helps whoever looks for its bugs.
         http.setSendServerVersion(false);
@@ -88,8 +91,13 @@ public class JettyServer extends AbstractServletServer<Server> {
 
         addFilter(web, SecurityHeadersFilter.class, "/*");
         addFilter(web, SessionGuardFilter.class, "/*");
-        addFilter(web, FormLoginFilter.class, FormLoginFilter.PATH);
         addFilter(web, ApiAuthenticationFilter.class, "/api/*");
+        // After authentication (which reads no body), before anything that reads one.
+        addFilter(web, BodyLimitFilter.class, "/*");
+        addFilter(web, FormLoginFilter.class, FormLoginFilter.PATH);
+        // The filter hands on forms it has read itself; should Jetty ever parse one, the same limit holds.
+        web.setMaxFormContentSize((int) Math.min(Integer.MAX_VALUE, context.getBean(WebConfiguration.class)
+                .getMaxBody()));
 
         ServletHolder api = new ServletHolder("micronaut", new DefaultMicronautServlet(context));
         api.setInitOrder(0);

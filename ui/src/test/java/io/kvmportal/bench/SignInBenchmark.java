@@ -75,45 +75,61 @@ public final class SignInBenchmark {
         try (ApplicationContext context = ApplicationContext.builder().environments("test").properties(properties)
                 .start()) {
             EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
-            PortalClient client = new PortalClient(server.getPort());
-            AccountService accounts = context.getBean(AccountService.class);
-            Actor admin = accounts.checkPassword("admin", PASSWORD).orElseThrow().actor();
-            Actor user = accounts.create(admin, new NewUser("bench-user", null, PASSWORD, Role.USER)).actor();
-            for (int i = 0; i < CLIENTS[CLIENTS.length - 1]; i++) {
-                accounts.create(admin, new NewUser("bench-" + i, null, PASSWORD, Role.USER));
+            try {
+                measure(database, context, new PortalClient(server.getPort()));
+            } finally {
+                // Stopped while the context still stands: stopping in its shutdown fails when no console was ever
+                // opened (JettyServer's stop listener then creates ConsoleService without a DataSource) and
+                // leaves Jetty's threads keeping the JVM alive.
+                server.stop();
             }
-            TestRows rows = context.getBean(TestRows.class);
-            rows.insertStoppedGuests(user.id(), rows.publishImage("bench-image"), "listed", 100);
-            SecurityConfiguration security = context.getBean(SecurityConfiguration.class);
-            System.out.printf(Locale.ROOT, "%n== %s: bcrypt cost %d, %d password-check threads, queue %d,"
-                    + " %d cores ==%n", database, security.getBcryptCost(), security.getPasswordCheckThreads(),
-                    security.getPasswordCheckQueue(), Runtime.getRuntime().availableProcessors());
-            signIn(client, 2, 3);
-            double bcrypt = bcryptPerSecond(context.getBean(PasswordHasher.class));
-            System.out.printf(Locale.ROOT, "bcrypt alone, 1 thread: %6.2f comparisons/s%n", bcrypt);
-            for (int clients : CLIENTS) {
-                Map<Integer, LongAdder> answers = signIn(client, clients, SECONDS_PER_RUN);
-                double issued = answers.getOrDefault(201, new LongAdder()).sum() / (double) SECONDS_PER_RUN;
-                answers.remove(201);
-                System.out.printf(Locale.ROOT, "%2d client(s): %6.2f sign-ins/s = %.2fx bcrypt on 1 thread;"
-                        + " other answers %s%n", clients, issued, issued / bcrypt, answers);
-            }
-            String token = client.token("bench-user", PASSWORD);
-            list(client, token, LISTINGS);
-            List<Long> alone = list(client, token, LISTINGS);
-            Map<Integer, LongAdder> floodAnswers = new ConcurrentHashMap<>();
-            List<Long> flooded = duringFlood(client, floodAnswers, () -> list(client, token, LISTINGS));
-            System.out.printf(Locale.ROOT, "GET /api/v1/guests alone:        p50 %7.2f ms  p99 %7.2f ms%n",
-                    percentile(alone, 50), percentile(alone, 99));
-            System.out.printf(Locale.ROOT, "GET /api/v1/guests during flood: p50 %7.2f ms  p99 %7.2f ms"
-                    + "  (flood answers %s)%n", percentile(flooded, 50), percentile(flooded, 99), floodAnswers);
-            System.out.printf(Locale.ROOT, "during flood / alone: p50 %.1fx, p99 %.1fx%n",
-                    percentile(flooded, 50) / percentile(alone, 50), percentile(flooded, 99) / percentile(alone, 99));
         } finally {
             try (Stream<Path> files = Files.walk(dataDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
             }
         }
+    }
+
+    /** The users (one per sign-in client, and one with 100 guests), then the figures. */
+    private static void measure(String database, ApplicationContext context, PortalClient client) throws Exception {
+        AccountService accounts = context.getBean(AccountService.class);
+        Actor admin = accounts.checkPassword("admin", PASSWORD).orElseThrow().actor();
+        Actor user = accounts.create(admin, new NewUser("bench-user", null, PASSWORD, Role.USER)).actor();
+        for (int i = 0; i < CLIENTS[CLIENTS.length - 1]; i++) {
+            accounts.create(admin, new NewUser("bench-" + i, null, PASSWORD, Role.USER));
+        }
+        TestRows rows = context.getBean(TestRows.class);
+        rows.insertStoppedGuests(user.id(), rows.publishImage("bench-image"), "listed", 100);
+        report(database, context, client);
+    }
+
+    /** Sign-ins per second, then the guest list alone and during a flood. */
+    private static void report(String database, ApplicationContext context, PortalClient client) throws Exception {
+        SecurityConfiguration security = context.getBean(SecurityConfiguration.class);
+        System.out.printf(Locale.ROOT, "%n== %s: bcrypt cost %d, %d password-check threads, queue %d,"
+                + " %d cores ==%n", database, security.getBcryptCost(), security.getPasswordCheckThreads(),
+                security.getPasswordCheckQueue(), Runtime.getRuntime().availableProcessors());
+        signIn(client, 2, 3);
+        double bcrypt = bcryptPerSecond(context.getBean(PasswordHasher.class));
+        System.out.printf(Locale.ROOT, "bcrypt alone, 1 thread: %6.2f comparisons/s%n", bcrypt);
+        for (int clients : CLIENTS) {
+            Map<Integer, LongAdder> answers = signIn(client, clients, SECONDS_PER_RUN);
+            double issued = answers.getOrDefault(201, new LongAdder()).sum() / (double) SECONDS_PER_RUN;
+            answers.remove(201);
+            System.out.printf(Locale.ROOT, "%2d client(s): %6.2f sign-ins/s = %.2fx bcrypt on 1 thread;"
+                    + " other answers %s%n", clients, issued, issued / bcrypt, answers);
+        }
+        String token = client.token("bench-user", PASSWORD);
+        list(client, token, LISTINGS);
+        List<Long> alone = list(client, token, LISTINGS);
+        Map<Integer, LongAdder> floodAnswers = new ConcurrentHashMap<>();
+        List<Long> flooded = duringFlood(client, floodAnswers, () -> list(client, token, LISTINGS));
+        System.out.printf(Locale.ROOT, "GET /api/v1/guests alone:        p50 %7.2f ms  p99 %7.2f ms%n",
+                percentile(alone, 50), percentile(alone, 99));
+        System.out.printf(Locale.ROOT, "GET /api/v1/guests during flood: p50 %7.2f ms  p99 %7.2f ms"
+                + "  (flood answers %s)%n", percentile(flooded, 50), percentile(flooded, 99), floodAnswers);
+        System.out.printf(Locale.ROOT, "during flood / alone: p50 %.1fx, p99 %.1fx%n",
+                percentile(flooded, 50) / percentile(alone, 50), percentile(flooded, 99) / percentile(alone, 99));
     }
 
     /** Comparisons of the right password with its bcrypt hash per second, on this thread, for 5 seconds. */

@@ -12,9 +12,11 @@ import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.persistence.DataAccessException;
 import io.kvmportal.text.VisibleText;
 import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -32,15 +34,18 @@ public class AccountService {
     private final Clock clock;
     private final ApplicationEventPublisher<AccessRevoked> revocations;
     private final Host host;
+    private final TransactionOperations<Connection> transactions;
 
     public AccountService(UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock,
-                          ApplicationEventPublisher<AccessRevoked> revocations, Host host) {
+                          ApplicationEventPublisher<AccessRevoked> revocations, Host host,
+                          TransactionOperations<Connection> transactions) {
         this.users = users;
         this.hasher = hasher;
         this.audit = audit;
         this.clock = clock;
         this.revocations = revocations;
         this.host = host;
+        this.transactions = transactions;
     }
 
     @ReadOnly
@@ -61,20 +66,18 @@ public class AccountService {
     }
 
     /**
-     * Answers the account if the password is its own. An unknown login costs the same time as a known one,
-     * so timing does not tell which logins exist.
+     * What a password check of this login needs, read in a short read-only transaction of its own: the comparison
+     * ({@link PasswordCheck#verify}) comes after it and holds no database connection while bcrypt runs.
      */
-    @ReadOnly
+    public PasswordCheck passwordCheck(String login) {
+        Optional<User> user = LoginName.isValid(login)
+                ? transactions.executeRead(status -> users.findByLogin(login)) : Optional.empty();
+        return new PasswordCheck(user.orElse(null), hasher);
+    }
+
+    /** Answers the account if the password is its own, comparing in the caller's thread (see passwordCheck). */
     public Optional<UserView> checkPassword(String login, String password) {
-        if (password == null) {
-            return Optional.empty();
-        }
-        Optional<User> user = LoginName.isValid(login) ? users.findByLogin(login) : Optional.empty();
-        if (user.isEmpty()) {
-            hasher.spendComparisonTime(password);
-            return Optional.empty();
-        }
-        return hasher.matches(password, user.get().passwordHash()) ? user.map(User::view) : Optional.empty();
+        return passwordCheck(login).verify(password);
     }
 
     @Transactional

@@ -18,9 +18,9 @@ final class ApiErrorBodyProvider implements JsonErrorResponseBodyProvider<ApiErr
     @Override
     public ApiError body(ErrorContext context, HttpResponse<?> response) {
         int status = response.code();
-        if (status >= 500 && status != 502) {
+        if (status >= 500 && status != 502 && status != 503) {
             // Internals stay in the log; the caller learns only that it was not their fault. 502 is the host's
-            // refusal (QEMU's own words), which the caller needs to act on.
+            // refusal (QEMU's own words) and 503 the portal's "busy, try again", which the caller needs to act on.
             return ApiError.of(status, "Internal error of the portal; the portal log has the details.");
         }
         String message = context.getErrors().stream()

@@ -11,7 +11,9 @@ public enum Fault {
     PAYLOAD_TOO_LARGE(413),
     TOO_MANY_REQUESTS(429),
     /** The host could not carry out what was asked; the message has its words. */
-    HOST_FAILED(502);
+    HOST_FAILED(502),
+    /** The portal is too busy for this now (a flood of sign-ins); the caller may try again later. */
+    UNAVAILABLE(503);
 
     private final int httpStatus;
 

@@ -1,8 +1,10 @@
 package io.kvmportal.api;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
@@ -23,6 +25,9 @@ final class PortalExceptionHandler implements ExceptionHandler<PortalException, 
                 .cause(refusal)
                 .errorMessage(refusal.getMessage())
                 .build();
-        return errors.processResponse(context, HttpResponse.status(HttpStatus.valueOf(refusal.fault().httpStatus())));
+        MutableHttpResponse<?> response = HttpResponse.status(HttpStatus.valueOf(refusal.fault().httpStatus()));
+        refusal.retryAfter().ifPresent(wait -> response.header(HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, wait.toSeconds()))));
+        return errors.processResponse(context, response);
     }
 }

@@ -7,10 +7,12 @@ import io.kvmportal.api.Actor;
 import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
+import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -29,9 +31,11 @@ public class ApiTokenService {
     private final SecureRandom random;
     private final AuditLog audit;
     private final Clock clock;
+    private final TransactionOperations<Connection> transactions;
 
     ApiTokenService(ApiTokenRepository tokens, AccountService accounts, SignInService signIn,
-                    SecurityConfiguration configuration, SecureRandom random, AuditLog audit, Clock clock) {
+                    SecurityConfiguration configuration, SecureRandom random, AuditLog audit, Clock clock,
+                    TransactionOperations<Connection> transactions) {
         this.tokens = tokens;
         this.accounts = accounts;
         this.signIn = signIn;
@@ -39,16 +43,24 @@ public class ApiTokenService {
         this.random = random;
         this.audit = audit;
         this.clock = clock;
+        this.transactions = transactions;
     }
 
-    @Transactional
-    public IssuedToken issue(Credentials credentials) {
-        UserView user = signIn.signIn(credentials.login(), credentials.password());
+    /**
+     * Signs in (see {@link SignInService}: no transaction around the password check) and writes the token and its
+     * audit entry in a short transaction afterwards. {@code address} is the client's, for the throttle.
+     */
+    public IssuedToken issue(Credentials credentials, String address) {
+        UserView user = signIn.signIn(credentials.login(), credentials.password(), address);
         String token = SecretTokens.generate(random, PREFIX);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(configuration.getTokenLifetime());
-        tokens.insert(user.id(), SecretTokens.hash(token), now, expiresAt);
-        audit.success(user.id(), user.login(), AuditAction.TOKEN_ISSUED, AuditTarget.user(user.id(), user.login()));
+        transactions.executeWrite(status -> {
+            tokens.insert(user.id(), SecretTokens.hash(token), now, expiresAt);
+            audit.success(user.id(), user.login(), AuditAction.TOKEN_ISSUED,
+                    AuditTarget.user(user.id(), user.login()));
+            return null;
+        });
         return new IssuedToken(token, "Bearer", expiresAt);
     }
 

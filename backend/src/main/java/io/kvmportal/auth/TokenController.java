@@ -1,6 +1,7 @@
 package io.kvmportal.auth;
 
 import io.kvmportal.api.Actor;
+import io.kvmportal.api.ClientAddress;
 import io.kvmportal.api.CurrentUser;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -23,8 +24,8 @@ class TokenController {
     /** Trades a login name and password for a bearer token; the one API call that needs no credentials. */
     @Post("/auth/token")
     @Status(HttpStatus.CREATED)
-    IssuedToken issue(@Body Credentials credentials) {
-        return tokens.issue(credentials);
+    IssuedToken issue(@Body Credentials credentials, @RequestAttribute(ClientAddress.ATTRIBUTE) String address) {
+        return tokens.issue(credentials, address);
     }
 
     /** Revokes the bearer token this request came with. */

@@ -80,6 +80,25 @@ class SignInJourneyTest {
         screenshot("02-wrong-password");
     }
 
+    /**
+     * A sign-in refused for a while (too many failures from one network, or too many sign-ins at once) says so and
+     * how long to wait: the web shell redirects to these addresses (ApiContract checks the redirect itself).
+     */
+    @Test
+    @Order(2)
+    void aRefusalForAWhileSaysWhyAndHowLongToWait() {
+        page.navigate(portal.url("/login?error=address_throttled&wait=42"));
+        LoginPage login = new LoginPage(page);
+        assertThat(login.error("Too many failed sign-ins from your network.")).isVisible();
+        assertThat(login.form()).containsText("Retry in 42 s.");
+        screenshot("02-address-throttled");
+        page.navigate(portal.url("/login?error=busy&wait=1"));
+        assertThat(login.error("The portal is busy.")).isVisible();
+        assertThat(login.form()).containsText("so yours was not checked. Retry in 1 s.");
+        page.navigate(portal.url("/login?error=throttled&wait=<script>"));
+        assertThat(login.form()).containsText("Retry in a minute.");
+    }
+
     @Test
     @Order(3)
     void theAdminCreatesAUserAndSignsOut() {

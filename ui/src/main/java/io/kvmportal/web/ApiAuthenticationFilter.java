@@ -3,6 +3,7 @@ package io.kvmportal.web;
 import io.kvmportal.account.UserView;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.ApiError;
+import io.kvmportal.api.ClientAddress;
 import io.kvmportal.auth.ApiTokenService;
 import io.kvmportal.api.CurrentUser;
 import jakarta.inject.Singleton;
@@ -20,7 +21,8 @@ import java.util.Set;
  * Deny by default: every {@code /api} call but the public few needs a bearer token or a signed-in session,
  * and everything below {@code /api/v1/admin/} needs an admin, whatever the controller behind it forgets.
  * A session-authenticated call that changes state must also come from the portal's own pages (Origin).
- * The account goes on the request as {@link CurrentUser#ATTRIBUTE} for the controllers.
+ * The account goes on the request as {@link CurrentUser#ATTRIBUTE} for the controllers, and the client's address as
+ * {@link ClientAddress#ATTRIBUTE}.
  */
 @Singleton
 class ApiAuthenticationFilter extends HttpFilter {
@@ -38,6 +40,8 @@ class ApiAuthenticationFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        // Plain data for the backend, which sees no servlet types: sign-in throttles per address too.
+        request.setAttribute(ClientAddress.ATTRIBUTE, request.getRemoteAddr());
         if (PUBLIC.contains(request.getMethod() + " " + request.getRequestURI())) {
             chain.doFilter(request, response);
             return;

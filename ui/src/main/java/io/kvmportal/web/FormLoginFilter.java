@@ -42,14 +42,22 @@ class FormLoginFilter extends HttpFilter {
         }
         String login = request.getParameter("username");
         try {
-            UserView user = signIn.signIn(login, request.getParameter("password"));
+            UserView user = signIn.signIn(login, request.getParameter("password"), request.getRemoteAddr());
             WebSession.signIn(request, user);
             LOG.info("Signed in: {}", user.login());
             response.sendRedirect("/");
         } catch (AuthenticationException refused) {
             String reason = refused.reason().name().toLowerCase(Locale.ROOT);
-            LOG.info("Sign-in refused ({}) for login '{}'", reason, LogText.bounded(login));
-            response.sendRedirect(PATH + "?error=" + reason);
+            if (refused.reason() == AuthenticationException.Reason.BUSY) {
+                // One line per refusal of a flood would be a flood of its own.
+                LOG.debug("Sign-in refused (busy) for login '{}'", LogText.bounded(login));
+            } else {
+                LOG.info("Sign-in refused ({}) for login '{}'", reason, LogText.bounded(login));
+            }
+            // The login page says how long to wait, as the API's Retry-After does.
+            String wait = refused.retryAfter().map(after -> "&wait=" + AuthenticationException.seconds(after))
+                    .orElse("");
+            response.sendRedirect(PATH + "?error=" + reason + wait);
         }
     }
 }

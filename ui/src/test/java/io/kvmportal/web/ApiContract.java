@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvmportal.account.AccountService;
 import io.kvmportal.account.NewUser;
 import io.kvmportal.account.Role;
+import io.kvmportal.account.SecurityConfiguration;
 import io.kvmportal.account.UserView;
 import io.kvmportal.testing.DatabaseTest;
+import io.kvmportal.testing.TestRows;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -46,8 +48,15 @@ abstract class ApiContract extends DatabaseTest {
         return properties;
     }
 
+    @Inject
+    TestRows rows;
+    @Inject
+    SecurityConfiguration security;
+
     @BeforeEach
     void client() {
+        // Every test signs in from 127.0.0.1: one test's failures must not throttle the next.
+        rows.forgetSignInFailures();
         client = new PortalClient(server.getPort());
         admin = accounts.checkPassword("admin", ADMIN_PASSWORD).orElseThrow();
     }
@@ -188,6 +197,26 @@ abstract class ApiContract extends DatabaseTest {
         HttpResponse<String> throttled = requestToken("slow", "slow-password");
         assertError(throttled, 429);
         assertTrue(client.signIn("slow", "slow-password").isEmpty(), "the form is throttled too");
+    }
+
+    /** Password spraying: many logins, one guess each, from one address. */
+    @Test
+    void oneAddressIsRefusedAfterItsAllowanceEvenWithTheRightPassword() throws IOException {
+        accounts.create(admin.actor(), new NewUser("sprayed", null, "sprayed-password", Role.USER));
+        for (int i = 0; i <= security.getAddressFreeFailures(); i++) {
+            assertError(requestToken("spray-" + i, "Winter2026!"), 401);
+        }
+        HttpResponse<String> refused = requestToken("sprayed", "sprayed-password");
+        assertError(refused, 429);
+        assertTrue(refused.body().contains("Too many failed sign-ins from your network address; try again in"),
+                refused.body());
+        assertTrue(Long.parseLong(refused.headers().firstValue("Retry-After").orElse("0")) > 0,
+                refused.headers().toString());
+        HttpResponse<String> form = client.sendBody("POST", "/login", "application/x-www-form-urlencoded",
+                "username=sprayed&password=sprayed-password", "Origin", client.origin());
+        String location = form.headers().firstValue("Location").orElse("");
+        assertTrue(location.matches("/login\\?error=address_throttled&wait=\\d+"),
+                "the form is refused too: " + location);
     }
 
     @Test

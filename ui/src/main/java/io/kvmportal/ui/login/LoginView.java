@@ -12,10 +12,12 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.micronaut.context.annotation.Prototype;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Sign-in. The form posts to {@code /login} as a plain HTML form (the web shell checks it and changes the session
- * id); a refusal comes back as {@code ?error=<reason>} and is shown here without saying which field was wrong.
+ * id); a refusal comes back as {@code ?error=<reason>} (and {@code &wait=<seconds>} when it ends by itself) and is
+ * shown here without saying which field was wrong.
  */
 @Route("login")
 @PageTitle("Sign in · kvm-portal")
@@ -42,13 +44,20 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        List<String> error = event.getLocation().getQueryParameters().getParameters().get("error");
+        Map<String, List<String>> parameters = event.getLocation().getQueryParameters().getParameters();
+        List<String> error = parameters.get("error");
         if (error == null || error.isEmpty()) {
             return;
         }
+        String wait = waitInWords(parameters.get("wait"));
         switch (error.get(0)) {
             case "throttled" -> form.setI18n(texts("Too many failed sign-ins.",
-                    "This login name must wait before it can try again. Wait a minute, then retry."));
+                    "This login name must wait before it can try again. Retry " + wait + "."));
+            case "address_throttled" -> form.setI18n(texts("Too many failed sign-ins from your network.",
+                    "Sign-ins from your network address must wait before they are checked again. Retry " + wait
+                            + "."));
+            case "busy" -> form.setI18n(texts("The portal is busy.",
+                    "It is checking too many sign-ins at once, so yours was not checked. Retry " + wait + "."));
             case "disabled" -> form.setI18n(texts("This account is disabled.",
                     "Ask an admin of this portal to enable it."));
             default -> {
@@ -56,6 +65,14 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
             }
         }
         form.setError(true);
+    }
+
+    /** "in 63 s" from the sign-in's {@code wait} parameter (digits only), else "in a minute". */
+    private static String waitInWords(List<String> wait) {
+        if (wait == null || wait.isEmpty() || !wait.get(0).matches("\\d{1,6}")) {
+            return "in a minute";
+        }
+        return "in " + wait.get(0) + " s";
     }
 
     private static LoginI18n texts(String errorTitle, String errorMessage) {

@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  */
 @Singleton
 public class AuditLog {
+    /** audit_event.actor_login's width: an attempted login can be any length a client sent. */
+    private static final int MAX_LOGIN = 64;
     private static final int MAX_TEXT = 100;
     private static final int MAX_REASON = 500;
     private final AuditRepository events;
@@ -60,12 +62,12 @@ public class AuditLog {
 
     @Transactional(propagation = TransactionDefinition.Propagation.REQUIRES_NEW)
     public void failure(Long actorId, String actorLogin, AuditAction action, AuditTarget target, String reason) {
-        events.insert(clock.instant(), actorId, bounded(actorLogin, MAX_TEXT), action, bounded(target), false,
+        events.insert(clock.instant(), actorId, bounded(actorLogin, MAX_LOGIN), action, bounded(target), false,
                 bounded(reason, MAX_REASON));
     }
 
     private void insertSuccess(Long actorId, String actorLogin, AuditAction action, AuditTarget target, String note) {
-        events.insert(clock.instant(), actorId, bounded(actorLogin, MAX_TEXT), action, bounded(target), true,
+        events.insert(clock.instant(), actorId, bounded(actorLogin, MAX_LOGIN), action, bounded(target), true,
                 note == null ? null : bounded(note, MAX_REASON));
     }
 

@@ -111,6 +111,19 @@ abstract class ApiContract extends DatabaseTest {
     }
 
     @Test
+    void aLoginLongerThanAnyAccountsIsWrongCredentialsAndAudited() throws IOException {
+        String login = "x".repeat(5_000);
+        assertError(requestToken(login, "not-the-password"), 401);
+        String adminToken = (String) field(requestToken("admin", ADMIN_PASSWORD), "token");
+        List<Map<String, Object>> signIns = list(client.get("/api/v1/audit?action=SIGN_IN",
+                "Authorization", "Bearer " + adminToken));
+        assertTrue(signIns.stream().anyMatch(entry -> Boolean.FALSE.equals(entry.get("success"))
+                        && ((String) entry.get("actorLogin")).length() == 64
+                        && ((String) entry.get("actorLogin")).startsWith("xxx")),
+                "audited under its login, cut to the column's width: " + signIns);
+    }
+
+    @Test
     void meWithoutCredentialsIs401() throws IOException {
         HttpResponse<String> me = client.get("/api/v1/me");
         assertError(me, 401);

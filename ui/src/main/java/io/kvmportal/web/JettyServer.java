@@ -115,12 +115,15 @@ public class JettyServer extends AbstractServletServer<Server> {
         ScreenSelector screens = new ScreenSelector(server.getThreadPool(), server.getScheduler(),
                 context.getBean(ConsoleConfiguration.class).isZeroCopy());
         server.addBean(screens);
+        // Taken now: while the context closes it can no longer make the bean (its data source is gone), and a
+        // listener that threw here would leave Jetty running and the JVM unable to end.
+        ConsoleService consoles = context.getBean(ConsoleService.class);
         server.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStopping(LifeCycle stopping) {
                 // Now, while the browsers' connections can still carry the close frames: Micronaut stops this
                 // server before it shuts the context down.
-                context.getBean(ConsoleService.class).portalStopping();
+                consoles.portalStopping();
                 screens.awaitConsolesFinished(Duration.ofSeconds(2));
             }
         });

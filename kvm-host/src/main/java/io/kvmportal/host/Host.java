@@ -97,7 +97,7 @@ public final class Host implements AutoCloseable {
      */
     public AcceleratorChoice chooseAccelerator(Accelerator requested, RunAs account) {
         if (requested == Accelerator.TCG) {
-            return AcceleratorChoice.choose(requested, kvmProbe.probe());
+            return AcceleratorChoice.tcgRequested();
         }
         return AcceleratorChoice.choose(requested, kvmProbe.probeAs(account.uid(), account.gid()));
     }

@@ -56,7 +56,7 @@ public final class Host implements AutoCloseable {
     private final HostConfig config;
     private final KvmProbe kvmProbe;
     private final LinuxAccounts accounts;
-    private final KvmAccess kvmAccess = new KvmAccess();
+    private final KvmAccess kvmAccess;
     private final LoginLocks loginLocks = new LoginLocks();
     private final ImageStore images;
     private final GuestDisks disks;
@@ -64,12 +64,14 @@ public final class Host implements AutoCloseable {
     private final GuestSupervisor supervisor;
 
     public Host(HostConfig config, GuestExitListener listener) {
-        this(config, listener, new KvmProbe());
+        this(config, listener, new KvmProbe(), new KvmAccess());
     }
 
-    Host(HostConfig config, GuestExitListener listener, KvmProbe kvmProbe) {
+    /** For tests: the probe and the grants on a node of the test's own instead of /dev/kvm. */
+    Host(HostConfig config, GuestExitListener listener, KvmProbe kvmProbe, KvmAccess kvmAccess) {
         this.config = config;
         this.kvmProbe = kvmProbe;
+        this.kvmAccess = kvmAccess;
         this.accounts = new LinuxAccounts(InstallationIdFile.loadOrCreate(config.installationIdFile()));
         this.images = ImageStore.open(config.imagesRoot());
         this.disks = new GuestDisks(images);
@@ -95,7 +97,7 @@ public final class Host implements AutoCloseable {
      */
     public AcceleratorChoice chooseAccelerator(Accelerator requested, RunAs account) {
         if (requested == Accelerator.TCG) {
-            return AcceleratorChoice.choose(requested, kvmProbe.probe());
+            return AcceleratorChoice.tcgRequested();
         }
         return AcceleratorChoice.choose(requested, kvmProbe.probeAs(account.uid(), account.gid()));
     }

@@ -13,8 +13,10 @@ import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
 import io.kvmportal.host.exec.CommandException;
 import io.kvmportal.host.kvm.Accelerator;
+import io.kvmportal.host.kvm.KvmProbe;
 import io.kvmportal.host.testing.ForeignAccount;
 import io.kvmportal.host.testing.HostLeftovers;
+import io.kvmportal.host.testing.TestKvmNode;
 import io.kvmportal.host.testing.TestNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,25 +35,31 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A portal login's Linux account through the facade, as deleting a user uses it: the account and its /dev/kvm
  * entry go together; a login that never had a guest has nothing to remove; an account something still runs as
  * stays, and the refusal says what runs. Only accounts this data directory's installation created go, also after
- * a restart; another portal's, another test run's or an administrator's stay, /dev/kvm entry and all.
+ * a restart; another portal's, another test run's or an administrator's stay, /dev/kvm entry and all. The entries
+ * are given on a stand-in node the test makes, so all of this holds on every kind of host, with or without /dev/kvm
+ * (KvmAccessTest grants the real device).
  */
 class HostAccountTest {
     private final String login = TestNames.random();
     private final LinuxAccountName name = LinuxAccountName.forLogin(login);
     private Path dataDir;
+    private TestKvmNode node;
+    private KvmAccess kvm;
     private Host host;
 
     @BeforeEach
     void host() throws Exception {
         dataDir = TestNames.tempDirectory();
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
+        node = TestKvmNode.create();
+        kvm = new KvmAccess(node.path());
         host = hostOn(dataDir);
     }
 
-    private static Host hostOn(Path dataDir) {
+    private Host hostOn(Path dataDir) {
         return new Host(new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
                 dataDir.resolve(HostConfig.INSTALLATION_ID), Accelerator.TCG, Duration.ofSeconds(60),
-                TestNames.random()), (guest, exit) -> { });
+                TestNames.random()), (guest, exit) -> { }, new KvmProbe(node.path(), Path.of("/sys/module")), kvm);
     }
 
     @AfterEach
@@ -59,7 +67,8 @@ class HostAccountTest {
         try {
             host.close();
         } finally {
-            HostLeftovers.removeAccountOf(login);
+            HostLeftovers.removeAccountOf(login, kvm);
+            node.close();
             TestNames.deleteTree(dataDir);
         }
     }
@@ -145,7 +154,7 @@ class HostAccountTest {
         assertEquals(AccountRemoval.REMOVED, host.removeAccount(login));
     }
 
-    private static List<String> grantees() {
-        return new KvmAccess().grants().stream().map(KvmGrant::user).toList();
+    private List<String> grantees() {
+        return kvm.grants().stream().map(KvmGrant::user).toList();
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvmportal.host.account.AccountRemoval;
+import io.kvmportal.host.account.LinuxAccount;
+import io.kvmportal.host.account.LinuxAccountName;
+import io.kvmportal.host.account.LinuxAccounts;
 import io.kvmportal.host.cgroup.GuestCgroups;
 import io.kvmportal.host.guest.RunState;
 import io.kvmportal.host.image.BaseImage;
@@ -13,7 +16,9 @@ import io.kvmportal.host.image.ImageFormat;
 import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.GuestExit;
 import io.kvmportal.host.qemu.Nic;
+import io.kvmportal.host.testing.AsAccount;
 import io.kvmportal.host.testing.HostLeftovers;
+import io.kvmportal.host.testing.KvmHostKind;
 import io.kvmportal.host.testing.TestGuestImage;
 import io.kvmportal.host.testing.TestNames;
 import java.nio.ByteBuffer;
@@ -24,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,9 +39,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The facade end to end, as the portal uses it: a portal login becomes an account with /dev/kvm access, the
- * test guest's disk is admitted as a base image, the guest gets an overlay, runs as the account in its own
- * cgroup, shuts down, and is deleted, and the account is removed, leaving nothing behind.
+ * The facade end to end, as the portal uses it: a portal login becomes an account with /dev/kvm access (where the
+ * host has the device), the test guest's disk is admitted as a base image, the guest gets an overlay, runs as the
+ * account in its own cgroup with the accelerator AUTO gives on this kind of host (KVM where /dev/kvm runs stock
+ * guests, TCG on the nested PVM device or without a device), shuts down, and is deleted, and the account is removed,
+ * leaving nothing behind.
  */
 class HostGuestLifecycleTest {
     private final LinkedBlockingQueue<GuestExit> exits = new LinkedBlockingQueue<>();
@@ -86,6 +94,11 @@ class HostGuestLifecycleTest {
         int pid = host.start(new GuestDefinition(uuid, "kvmptest-life", login, 1, 128,
                 new BootSource.FromKernel(kernel, initrd, "console=tty1 console=ttyS0 quiet"), Nic.USER));
         assertEquals(uid, host.processView(uuid).orElseThrow().uid(), "QEMU runs as the disk's owner");
+        KvmHostKind kind = KvmHostKind.observed();
+        LinuxAccount account = LinuxAccounts.lookup(LinuxAccountName.forLogin(login)).orElseThrow();
+        assertEquals(kind != KvmHostKind.NO_DEVICE, AsAccount.canReadWrite(account.uid(), account.gid(),
+                KvmHostKind.DEVICE.toString()), kind + ": the account may open /dev/kvm where there is one");
+        assertEquals(kind == KvmHostKind.KVM ? "kvm" : "tcg", accelerator(pid), kind.toString());
         assertTrue(Files.readString(Path.of("/proc", Integer.toString(pid), "cgroup")).contains(uuid.toString()),
                 "QEMU is in its guest's cgroup");
         awaitBanner(disk.path().resolveSibling("serial.log"));
@@ -111,6 +124,12 @@ class HostGuestLifecycleTest {
                 Nic.USER)));
 
         assertEquals(Optional.empty(), cgroups.find(uuid.toString()));
+    }
+
+    /** The accelerator QEMU runs with: its {@code -accel} argument up to the first option, as the kernel has it. */
+    private static String accelerator(int pid) throws Exception {
+        List<String> argv = List.of(Files.readString(Path.of("/proc", Integer.toString(pid), "cmdline")).split("\0"));
+        return argv.get(argv.indexOf("-accel") + 1).split(",")[0];
     }
 
     private String vncGreeting() throws Exception {

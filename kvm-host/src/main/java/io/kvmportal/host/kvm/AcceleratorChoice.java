@@ -8,9 +8,13 @@ import java.util.Objects;
  * <p>KVM is chosen only where it can run a standard guest: /dev/kvm present, usable, and not the
  * nested PVM device (there QMP reports KVM enabled and SeaBIOS runs, but a stock kernel stops with
  * "KVM internal error ... emulation failure"). An explicit KVM request is refused for the same reasons,
- * rather than starting a guest that cannot boot.
+ * rather than starting a guest that cannot boot. AUTO's reason for TCG names the cost too: a person reading "TCG"
+ * on the Host page should not have to know that it means emulation.
  */
 public record AcceleratorChoice(Accelerator accelerator, String reason) {
+    /** What AUTO's fallback means for the guests, after the reason KVM cannot be used. */
+    private static final String TCG_FALLBACK = ", so guests run under TCG (emulation, slower)";
+
     public AcceleratorChoice {
         Objects.requireNonNull(accelerator, "accelerator");
         Objects.requireNonNull(reason, "reason");
@@ -22,7 +26,7 @@ public record AcceleratorChoice(Accelerator accelerator, String reason) {
     public static AcceleratorChoice choose(Accelerator requested, KvmStatus kvm) {
         switch (requested) {
             case TCG:
-                return new AcceleratorChoice(Accelerator.TCG, "TCG requested");
+                return tcgRequested();
             case KVM:
                 if (kvm.runsStockGuests()) {
                     return new AcceleratorChoice(Accelerator.KVM, "KVM requested; " + kvmReason(kvm));
@@ -31,8 +35,13 @@ public record AcceleratorChoice(Accelerator accelerator, String reason) {
             default:
                 return kvm.runsStockGuests()
                         ? new AcceleratorChoice(Accelerator.KVM, kvmReason(kvm))
-                        : new AcceleratorChoice(Accelerator.TCG, noKvmReason(kvm));
+                        : new AcceleratorChoice(Accelerator.TCG, noKvmReason(kvm) + TCG_FALLBACK);
         }
+    }
+
+    /** TCG asked for: it needs no device, so nothing has to be probed for it. */
+    public static AcceleratorChoice tcgRequested() {
+        return new AcceleratorChoice(Accelerator.TCG, "TCG requested");
     }
 
     private static String kvmReason(KvmStatus kvm) {
@@ -42,7 +51,7 @@ public record AcceleratorChoice(Accelerator accelerator, String reason) {
     private static String noKvmReason(KvmStatus kvm) {
         switch (kvm.availability()) {
             case ABSENT:
-                return "no /dev/kvm";
+                return "no /dev/kvm on this host";
             case NO_PERMISSION:
                 return "no permission on /dev/kvm";
             default:

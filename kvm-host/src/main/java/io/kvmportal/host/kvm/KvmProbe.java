@@ -36,8 +36,8 @@ public final class KvmProbe {
 
     /** Probes with this process's own credentials. */
     public KvmStatus probe() {
-        boolean pvm = Files.exists(sysModule.resolve("kvm_pvm"));
-        boolean hardware = Files.exists(sysModule.resolve("kvm_intel")) || Files.exists(sysModule.resolve("kvm_amd"));
+        boolean pvm = pvmLoaded();
+        boolean hardware = hardwareLoaded();
         try (KvmDevice kvm = KvmDevice.open(device.toString())) {
             int api = kvm.apiVersion();
             // KVM's API doc: no NR_VCPUS answer means 4; no MAX_VCPUS answer means NR_VCPUS.
@@ -50,16 +50,19 @@ public final class KvmProbe {
         }
     }
 
-    /** Probes as account {@code uid}:{@code gid} with no supplementary groups. Needs root. */
+    /**
+     * Probes as account {@code uid}:{@code gid} with no supplementary groups. Needs root. Without the node the answer
+     * is root's (absent); otherwise the account's permission is asked first, and only a node it may open is asked
+     * for its API, so the permission check does not depend on what the node is.
+     */
     public KvmStatus probeAs(int uid, int gid) {
         if (uid < 0 || gid < 0) {
             throw new IllegalArgumentException("uid " + uid + " and gid " + gid + " must not be negative");
         }
-        KvmStatus own = probe();
-        if (own.availability() != KvmAvailability.PRESENT || accountMayOpen(uid, gid)) {
-            return own;
+        if (!Files.exists(device) || accountMayOpen(uid, gid)) {
+            return probe();
         }
-        return new KvmStatus(KvmAvailability.NO_PERMISSION, 0, 0, 0, own.pvm(), own.hardwareVirt(),
+        return new KvmStatus(KvmAvailability.NO_PERMISSION, 0, 0, 0, pvmLoaded(), hardwareLoaded(),
                 "no permission on " + device + " for uid " + uid + " gid " + gid);
     }
 
@@ -80,13 +83,32 @@ public final class KvmProbe {
     private KvmStatus notOpened(NativeCallException e, boolean pvm, boolean hardware) {
         switch (e.errno()) {
             case Posix.ENOENT:
-                return new KvmStatus(KvmAvailability.ABSENT, 0, 0, 0, pvm, hardware, "no " + device);
+                return new KvmStatus(KvmAvailability.ABSENT, 0, 0, 0, pvm, hardware, absentText(pvm, hardware));
             case Posix.EACCES:
             case Posix.EPERM:
                 return new KvmStatus(KvmAvailability.NO_PERMISSION, 0, 0, 0, pvm, hardware, "no permission on " + device);
             default:
                 throw e;
         }
+    }
+
+    /**
+     * Why there is no node, as far as the modules tell: a PVM host whose device was not made (as on these machines),
+     * a hardware host whose node a container was not given, or no KVM module at all.
+     */
+    private String absentText(boolean pvm, boolean hardware) {
+        String modules = pvm ? "the kvm_pvm module is loaded, but made no device node"
+                : hardware ? "a kvm_intel/kvm_amd module is loaded, but this process sees no device node"
+                : "no kvm_intel, kvm_amd or kvm_pvm module is loaded";
+        return "no " + device + " on this host (" + modules + ")";
+    }
+
+    private boolean pvmLoaded() {
+        return Files.exists(sysModule.resolve("kvm_pvm"));
+    }
+
+    private boolean hardwareLoaded() {
+        return Files.exists(sysModule.resolve("kvm_intel")) || Files.exists(sysModule.resolve("kvm_amd"));
     }
 
     private String presentText(int api, int recommended, int max, boolean pvm, boolean hardware) {

@@ -15,15 +15,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class AcceleratorChoiceTest {
     private static final String PVM = "/dev/kvm is a nested PVM device (kvm_pvm), which cannot run stock kernels";
+    private static final String TCG = ", so guests run under TCG (emulation, slower)";
+    private static final String NO_PERMISSION_TCG = "no permission on /dev/kvm" + TCG;
 
     static Stream<Arguments> choices() {
         return Stream.of(
                 // requested, availability, pvm, chosen, reason
                 Arguments.of(Accelerator.AUTO, PRESENT, false, Accelerator.KVM, "/dev/kvm usable (API 12)"),
-                Arguments.of(Accelerator.AUTO, PRESENT, true, Accelerator.TCG, PVM),
-                Arguments.of(Accelerator.AUTO, ABSENT, false, Accelerator.TCG, "no /dev/kvm"),
-                Arguments.of(Accelerator.AUTO, NO_PERMISSION, false, Accelerator.TCG, "no permission on /dev/kvm"),
-                Arguments.of(Accelerator.AUTO, NO_PERMISSION, true, Accelerator.TCG, "no permission on /dev/kvm"),
+                Arguments.of(Accelerator.AUTO, PRESENT, true, Accelerator.TCG, PVM + TCG),
+                Arguments.of(Accelerator.AUTO, ABSENT, false, Accelerator.TCG, "no /dev/kvm on this host" + TCG),
+                Arguments.of(Accelerator.AUTO, ABSENT, true, Accelerator.TCG, "no /dev/kvm on this host" + TCG),
+                Arguments.of(Accelerator.AUTO, NO_PERMISSION, false, Accelerator.TCG, NO_PERMISSION_TCG),
+                Arguments.of(Accelerator.AUTO, NO_PERMISSION, true, Accelerator.TCG, NO_PERMISSION_TCG),
                 Arguments.of(Accelerator.TCG, PRESENT, false, Accelerator.TCG, "TCG requested"),
                 Arguments.of(Accelerator.TCG, ABSENT, false, Accelerator.TCG, "TCG requested"),
                 Arguments.of(Accelerator.KVM, PRESENT, false, Accelerator.KVM, "KVM requested; /dev/kvm usable (API 12)"));
@@ -39,7 +42,7 @@ class AcceleratorChoiceTest {
 
     static Stream<Arguments> refusals() {
         return Stream.of(
-                Arguments.of(ABSENT, false, "KVM requested, but no /dev/kvm"),
+                Arguments.of(ABSENT, false, "KVM requested, but no /dev/kvm on this host"),
                 Arguments.of(NO_PERMISSION, false, "KVM requested, but no permission on /dev/kvm"),
                 Arguments.of(PRESENT, true, "KVM requested, but " + PVM));
     }

@@ -5,26 +5,62 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** Against this machine's real /dev/kvm: the nested PVM device, API 12, used by root. */
+import io.kvmportal.host.testing.KvmHostKind;
+
+/**
+ * The probe as root. One test against the real /dev/kvm, expecting what the kind of host it finds gives (no node,
+ * the nested PVM device, or KVM that runs stock guests); the others on nodes of their own.
+ */
 class KvmProbeTest {
+    private static final String PVM = "/dev/kvm is a nested PVM device (kvm_pvm), which cannot run stock kernels";
+    private static final String TCG = ", so guests run under TCG (emulation, slower)";
 
     @Test
-    void realDeviceIsPresentPvmAndAutoPicksTcg() {
+    void theRealDeviceIsWhatTheHostHasAndAutoFollowsIt() {
+        KvmHostKind kind = KvmHostKind.observed();
+
         KvmStatus status = new KvmProbe().probe();
 
+        assertEquals(KvmHostKind.pvmModuleLoaded(), status.pvm(), status.text());
+        assertEquals(KvmHostKind.hardwareModuleLoaded(), status.hardwareVirt(), status.text());
+        AcceleratorChoice auto = AcceleratorChoice.choose(Accelerator.AUTO, status);
+        switch (kind) {
+            case NO_DEVICE -> {
+                assertEquals(KvmAvailability.ABSENT, status.availability(), status.text());
+                assertEquals("no /dev/kvm on this host (" + modulesWithoutNode() + ")", status.text());
+                assertEquals(new AcceleratorChoice(Accelerator.TCG, "no /dev/kvm on this host" + TCG), auto);
+            }
+            case PVM -> {
+                assertPresent(status);
+                assertEquals(new AcceleratorChoice(Accelerator.TCG, PVM + TCG), auto);
+            }
+            case KVM -> {
+                assertPresent(status);
+                assertEquals(new AcceleratorChoice(Accelerator.KVM, "/dev/kvm usable (API 12)"), auto);
+            }
+        }
+    }
+
+    private static void assertPresent(KvmStatus status) {
         assertEquals(KvmAvailability.PRESENT, status.availability(), status.text());
         assertEquals(12, status.apiVersion());
-        assertTrue(status.pvm(), "this machine's /dev/kvm is kvm_pvm");
         assertTrue(status.recommendedVcpus() >= 1, status.text());
         assertTrue(status.maxVcpus() >= status.recommendedVcpus(), status.text());
-        AcceleratorChoice auto = AcceleratorChoice.choose(Accelerator.AUTO, status);
-        assertEquals(Accelerator.TCG, auto.accelerator());
-        assertEquals("/dev/kvm is a nested PVM device (kvm_pvm), which cannot run stock kernels", auto.reason());
+    }
+
+    private static String modulesWithoutNode() {
+        return KvmHostKind.pvmModuleLoaded() ? "the kvm_pvm module is loaded, but made no device node"
+                : KvmHostKind.hardwareModuleLoaded()
+                        ? "a kvm_intel/kvm_amd module is loaded, but this process sees no device node"
+                        : "no kvm_intel, kvm_amd or kvm_pvm module is loaded";
     }
 
     @Test
@@ -32,8 +68,28 @@ class KvmProbeTest {
         KvmStatus status = new KvmProbe(dir.resolve("kvm"), dir).probe();
 
         assertEquals(KvmAvailability.ABSENT, status.availability());
-        assertEquals("no " + dir.resolve("kvm"), status.text());
+        assertEquals("no " + dir.resolve("kvm") + " on this host (no kvm_intel, kvm_amd or kvm_pvm module is loaded)",
+                status.text());
         assertFalse(status.pvm());
+    }
+
+    /** What the modules say of a missing node: the case of this project's CI machines first. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "kvm_pvm   | true  | false | the kvm_pvm module is loaded, but made no device node",
+        "kvm_intel | false | true  | a kvm_intel/kvm_amd module is loaded, but this process sees no device node",
+        "kvm_amd   | false | true  | a kvm_intel/kvm_amd module is loaded, but this process sees no device node"})
+    void aMissingNodeSaysWhatTheModulesTell(String module, boolean pvm, boolean hardware, String words,
+            @TempDir Path dir) throws Exception {
+        Path sysModule = Files.createDirectories(dir.resolve("module"));
+        Files.createDirectory(sysModule.resolve(module));
+
+        KvmStatus status = new KvmProbe(dir.resolve("kvm"), sysModule).probe();
+
+        assertEquals(new KvmStatus(KvmAvailability.ABSENT, 0, 0, 0, pvm, hardware,
+                "no " + dir.resolve("kvm") + " on this host (" + words + ")"), status);
+        assertEquals(new AcceleratorChoice(Accelerator.TCG, "no /dev/kvm on this host" + TCG),
+                AcceleratorChoice.choose(Accelerator.AUTO, status));
     }
 
     @Test

@@ -63,8 +63,13 @@ public final class HostLeftovers {
         }
     }
 
-    /** Removes what is left of {@code login}'s Linux account; answers what there was. */
+    /** Removes what is left of {@code login}'s Linux account, its entry on /dev/kvm too; answers what there was. */
     public static Removed removeAccountOf(String login) {
+        return removeAccountOf(login, new KvmAccess());
+    }
+
+    /** As {@link #removeAccountOf(String)}, for a test whose host granted {@code kvm}'s node instead of /dev/kvm. */
+    public static Removed removeAccountOf(String login, KvmAccess kvm) {
         if (login == null || !login.startsWith("kvmptest-")) {
             throw new IllegalArgumentException("only test logins (kvmptest-*) are cleaned up, not " + login);
         }
@@ -75,7 +80,7 @@ public final class HostLeftovers {
         }
         Set<String> cgroups = new LinkedHashSet<>();
         List<Long> killed = killProcessesOf(account.get(), cgroups);
-        new KvmAccess().revoke(name);
+        kvm.revoke(name);
         Removed result = new Removed(name.value(), killed, userdel(name));
         LOG.info("Left behind by a test: {}", result);
         for (String cgroup : cgroups) {

@@ -22,14 +22,16 @@ import io.kvmportal.host.account.LinuxAccounts;
 import io.kvmportal.host.exec.Command;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The test helper that removes what a portal left of a login: a real account with a /dev/kvm entry and two
- * processes running as it, one the JVM's child and one an orphan of PID 1 (as a guest's QEMU is after a portal
- * restart), all gone afterwards; the account whichever installation's mark it carries, or none.
+ * The test helper that removes what a portal left of a login: a real account with an entry on a stand-in for /dev/kvm
+ * (so this holds on hosts without the device too) and two processes running as it, one the JVM's child and one an
+ * orphan of PID 1 (as a guest's QEMU is after a portal restart), all gone afterwards; the account whichever
+ * installation's mark it carries, or none.
  */
 class HostLeftoversTest {
     private static final String STATUS = "Name:\tqemu-system-x86\nState:\t%s\nTgid:\t42\nPid:\t42\n"
@@ -37,16 +39,24 @@ class HostLeftoversTest {
     private final String login = TestNames.random();
     private final LinuxAccountName name = LinuxAccountName.forLogin(login);
     private Process child;
+    private TestKvmNode node;
+    private KvmAccess kvm;
+
+    @BeforeEach
+    void node() throws Exception {
+        node = TestKvmNode.create();
+        kvm = new KvmAccess(node.path());
+    }
 
     @AfterEach
     void removeWhateverTheTestLeft() throws Exception {
         if (child != null) {
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        node.close();
         Optional<LinuxAccount> account = LinuxAccounts.lookup(name);
         if (account.isPresent()) {
             HostLeftovers.processesOf(account.get().uid()).forEach(ProcessHandle::destroyForcibly);
-            Command.run(List.of("setfacl", "-x", "u:" + name.value(), "/dev/kvm"), Duration.ofSeconds(10));
             Command.run(List.of("userdel", name.value()), Duration.ofSeconds(30));
         }
     }
@@ -77,14 +87,15 @@ class HostLeftoversTest {
     @Test
     void killsWhatRunsAsTheAccountThenRemovesItsKvmEntryAndTheAccount() throws Exception {
         LinuxAccount account = new LinuxAccounts(InstallationId.random()).ensure(name);
-        new KvmAccess().grant(name);
+        kvm.grant(name);
+        assertTrue(kvm.grants().stream().anyMatch(g -> g.user().equals(name.value())), kvm.grants().toString());
         child = new ProcessBuilder(asAccount(account, "sleep", "300")).start();
         List<String> detached = new java.util.ArrayList<>(List.of("setsid", "--fork"));
         detached.addAll(asAccount(account, "sleep", "301"));
         assertEquals(0, new ProcessBuilder(detached).start().waitFor());
         awaitProcesses(account.uid(), 2);
 
-        HostLeftovers.Removed removed = HostLeftovers.removeAccountOf(login);
+        HostLeftovers.Removed removed = HostLeftovers.removeAccountOf(login, kvm);
 
         assertEquals(2, removed.killedPids().size(), removed.toString());
         assertTrue(removed.accountRemoved());
@@ -94,10 +105,10 @@ class HostLeftoversTest {
                     .contains("State:\tZ"), "process " + pid + " is gone");
         }
         assertEquals(Optional.empty(), LinuxAccounts.lookup(name));
-        List<String> grantees = new KvmAccess().grants().stream().map(KvmGrant::user).toList();
+        List<String> grantees = kvm.grants().stream().map(KvmGrant::user).toList();
         assertFalse(grantees.contains(name.value()) || grantees.contains(Integer.toString(account.uid())),
-                "/dev/kvm still has an entry for it: " + grantees);
-        assertTrue(HostLeftovers.removeAccountOf(login).nothing(), "a second time finds nothing");
+                node + " still has an entry for it: " + grantees);
+        assertTrue(HostLeftovers.removeAccountOf(login, kvm).nothing(), "a second time finds nothing");
     }
 
     /** Unlike the portal, which removes only accounts of its own installation: a test's are all the test's. */

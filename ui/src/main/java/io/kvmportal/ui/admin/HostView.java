@@ -46,11 +46,14 @@ public class HostView extends VerticalLayout {
         Span chosen = new Span(host.accelerator());
         chosen.setId("host-accelerator");
         chosen.getElement().getThemeList().add("KVM".equals(host.accelerator()) ? "badge success" : "badge contrast");
-        accelerator.add(line("Guests run with", chosen), line("Why", new Span(host.acceleratorReason())),
-                line("/dev/kvm", new Span(host.kvmText())),
+        Span why = new Span(host.acceleratorReason());
+        why.setId("host-accelerator-reason");
+        Span kvm = new Span(host.kvmText());
+        kvm.setId("host-kvm");
+        accelerator.add(line("Guests run with", chosen), line("Why", why), line("/dev/kvm", kvm),
                 line("KVM API version", new Span(host.kvmApiVersion() > 0 ? "" + host.kvmApiVersion() : "-")),
-                line("vCPUs per guest (recommended / max)",
-                        new Span(host.kvmRecommendedVcpus() + " / " + host.kvmMaxVcpus())),
+                line("vCPUs per guest (recommended / max)", new Span(host.kvmApiVersion() > 0
+                        ? host.kvmRecommendedVcpus() + " / " + host.kvmMaxVcpus() : "-")),
                 line("QEMU", new Span(host.qemuVersion())));
         Div capacity = card("Capacity");
         capacity.add(line("CPU cores", new Span(host.cores() + " (" + host.allocatedVcpus()

@@ -80,6 +80,19 @@ public class ImageCatalog {
         return image;
     }
 
+    /**
+     * In the caller's transaction, the one that records a new guest: locks the image's row if it is still published,
+     * so that a withdrawal waits until the guest is recorded and then counts it, rather than deleting the file
+     * under a guest about to be made from it; refuses like {@link #requireUsable} otherwise.
+     */
+    @Transactional
+    public void holdUsable(long imageId) {
+        if (!images.lockPublished(imageId)) {
+            throw ImageException.withdrawn(images.findById(imageId)
+                    .orElseThrow(() -> ImageException.notFound(imageId)));
+        }
+    }
+
     /** The image's file in the host's store, for the overlay of a guest's disk. */
     @ReadOnly
     public BaseImage baseImage(long imageId) {

@@ -79,6 +79,12 @@ class ImageRepository {
                 row -> new StoreRef(row.getString(1).strip(), row.getString(2), row.getLong(3), row.getLong(4)), id);
     }
 
+    /** Locks a published image's row; false if it is withdrawn or missing. */
+    boolean lockPublished(long id) {
+        return sql.one("SELECT id FROM image WHERE id = ? AND withdrawn_at IS NULL FOR UPDATE",
+                row -> row.getLong(1), id).isPresent();
+    }
+
     long guestCount(long id) {
         return sql.count("SELECT COUNT(*) FROM guest WHERE image_id = ?", id);
     }

@@ -220,7 +220,8 @@ abstract class ImagePublishingContract extends DatabaseTest {
         Path file = host.imagePath(catalog.baseImage(image.id()));
         var boot = host.admitBootFiles(catalog.baseImage(image.id()), TestImageFiles.raw(work.resolve("k"), 512),
                 TestImageFiles.raw(work.resolve("i"), 512), "console=ttyS0");
-        assertTrue(Files.isRegularFile(file) && Files.isRegularFile(boot.kernel()) && Files.isRegularFile(boot.initrd()));
+        assertTrue(Files.isRegularFile(file) && Files.isRegularFile(boot.kernel())
+                && Files.isRegularFile(boot.initrd()));
 
         catalog.withdraw(admin, image.id());
         assertFalse(Files.exists(file), "the withdrawn image's file is still in the store: " + file);

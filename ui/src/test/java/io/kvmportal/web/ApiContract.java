@@ -192,7 +192,8 @@ abstract class ApiContract extends DatabaseTest {
         HttpResponse<String> bare = client.sendBody("POST", "/login", type, form);
         assertEquals(403, bare.statusCode(), bare.body());
         assertTrue(bare.headers().firstValue("Location").isEmpty(), bare.headers().map().toString());
-        assertEquals(403, client.sendBody("POST", "/login", type, form, "Referer", "http://evil.example/").statusCode());
+        assertEquals(403, client.sendBody("POST", "/login", type, form, "Referer", "http://evil.example/")
+                .statusCode());
         HttpResponse<String> referred = client.sendBody("POST", "/login", type, form,
                 "Referer", client.origin() + "/login");
         assertEquals("/", referred.headers().firstValue("Location").orElse(""), referred.headers().map().toString());

@@ -71,9 +71,10 @@ class ConsoleJourneyTest {
         // Content-Security-Policy, and none of them may trip it (journey.violations).
         Page page = journey.signedIn(LOGIN, PASSWORD, "/guests");
         page.onPageError(error -> System.out.println("browser error: " + error));
-        assertThat(page.locator("vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("desk")).first())
-                .isVisible();
+        page.waitForTimeout(1000);
         Journey.screenshot(page, "19-guests-list");
+        assertThat(page.locator("[data-guest-link='desk']")).isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(20_000));
         page.navigate(portal.url("/guests/" + guest));
         List<String> socketUrls = new CopyOnWriteArrayList<>();
         page.onWebSocket(socket -> socketUrls.add(socket.url()));

@@ -25,6 +25,8 @@ final class PolicyViolations {
         context.addInitScript(REPORTER);
         context.onConsoleMessage(message -> {
             if (message.text().startsWith(PREFIX)) {
+                // Printed at once as well: a page that a violation broke usually fails the journey before its end.
+                System.out.println(message.text());
                 seen.add(message.text());
             }
         });

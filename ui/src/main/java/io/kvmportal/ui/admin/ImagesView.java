@@ -65,18 +65,20 @@ public class ImagesView extends VerticalLayout {
         grid.addColumn(image -> image.minMemoryMib() + " MiB · " + image.minDiskGib() + " GiB")
                 .setHeader("Guests need at least").setAutoWidth(true);
         grid.addColumn(image -> guestCounts.getOrDefault(image.id(), 0L)).setHeader("Guests").setAutoWidth(true);
-        grid.addComponentColumn(this::status).setHeader("Status").setAutoWidth(true);
+        // Wide enough for "Withdrawn · kept for 12 guests": auto width is measured before a withdrawal.
+        grid.addComponentColumn(this::status).setHeader("Status").setWidth("15em").setFlexGrow(0);
         grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
     }
 
     private Component status(Image image) {
         long guests = guestCounts.getOrDefault(image.id(), 0L);
         String text = image.published() ? "Published" : image.fileRemoved() ? "Withdrawn · file deleted"
-                : "Withdrawn · file kept for " + guests + (guests == 1 ? " guest" : " guests");
+                : "Withdrawn · kept for " + guests + (guests == 1 ? " guest" : " guests");
         Span badge = new Span(text);
         badge.getElement().setAttribute("title", "published " + Forms.minute(image.publishedAt())
                 + (image.published() ? "" : ", withdrawn " + Forms.minute(image.withdrawnAt()))
-                + (image.fileRemoved() ? ", file deleted " + Forms.minute(image.fileRemovedAt()) : ""));
+                + (image.fileRemoved() ? ", file deleted " + Forms.minute(image.fileRemovedAt())
+                : image.published() ? "" : ", file kept until its last guest is deleted"));
         badge.getElement().getThemeList().add(image.published() ? "badge success" : "badge contrast");
         badge.getElement().setAttribute("data-image-status", image.name());
         return badge;

@@ -52,6 +52,7 @@ class GuestLifecycleEvents implements ApplicationEventListener<StartupEvent> {
                 LOG.warn("Cannot reconcile guest {} ({}): {}", guest.name(), guest.uuid(), e.getMessage());
             }
         }
+        guests.removeUnusedImageFiles();
     }
 
     private void reconcile(Guest guest, String login) {
@@ -59,6 +60,7 @@ class GuestLifecycleEvents implements ApplicationEventListener<StartupEvent> {
         if (guest.state() == GuestState.CREATING || guest.state() == GuestState.DELETING) {
             host.deleteGuest(uuid, login);
             registry.forget(guest.id());
+            guests.released(guest);
         } else if (guest.state().holdsRunResources() && !host.reattach(guests.definition(login, guest))) {
             registry.advance(guest.id(), guest.state(), GuestState.STOPPED,
                     "QEMU was not running any more when the portal started.");

@@ -2,6 +2,7 @@ package io.kvmportal.guest;
 
 import io.kvmportal.api.Actor;
 import io.kvmportal.persistence.DataAccessException;
+import io.kvmportal.image.ImageCatalog;
 import io.kvmportal.quota.QuotaService;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.transaction.annotation.ReadOnly;
@@ -20,12 +21,14 @@ import java.util.UUID;
 public class GuestRegistry {
     private final GuestRepository guests;
     private final QuotaService quotas;
+    private final ImageCatalog images;
     private final Clock clock;
     private final ApplicationEventPublisher<GuestChanged> changes;
 
-    GuestRegistry(GuestRepository guests, QuotaService quotas, Clock clock,
+    GuestRegistry(GuestRepository guests, QuotaService quotas, ImageCatalog images, Clock clock,
                   ApplicationEventPublisher<GuestChanged> changes) {
         this.guests = guests;
+        this.images = images;
         this.quotas = quotas;
         this.clock = clock;
         this.changes = changes;
@@ -46,6 +49,9 @@ public class GuestRegistry {
     public Guest reserveNew(Actor actor, NewGuest request) {
         NewGuest guest = request.validated();
         quotas.reserveGuest(actor.id(), guest.diskGib());
+        if (guest.imageId() != null) {
+            images.holdUsable(guest.imageId());
+        }
         if (guests.nameTaken(actor.id(), guest.name())) {
             throw GuestException.nameTaken(guest.name());
         }

@@ -74,6 +74,7 @@ public class GuestService {
             registry.advance(guest.id(), GuestState.CREATING, GuestState.STOPPED, null);
         } catch (RuntimeException e) {
             registry.forget(guest.id());
+            released(guest);
             throw hostFailed("create the disk of '" + guest.name() + "'", e);
         }
         return get(actor, guest.id());
@@ -170,6 +171,19 @@ public class GuestService {
             throw hostFailed("delete '" + guest.name() + "'", e);
         }
         registry.forget(guestId);
+        released(guest);
+    }
+
+    /** After a guest is gone from the database: its image, if withdrawn and now unused, loses its file. */
+    void released(Guest guest) {
+        if (guest.imageId() != null) {
+            images.removeFileIfUnused(guest.imageId());
+        }
+    }
+
+    /** At start: withdrawn images that no guest uses lose the files a stopped portal left (or kept before). */
+    void removeUnusedImageFiles() {
+        images.withdrawnWithFile().forEach(images::removeFileIfUnused);
     }
 
     /** The PNG of the guest's screen while it has a QEMU process; a guest without one is a state refusal (409). */

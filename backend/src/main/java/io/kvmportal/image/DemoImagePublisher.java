@@ -72,7 +72,7 @@ class DemoImagePublisher implements ApplicationEventListener<StartupEvent> {
         host.admitBootFiles(base, files.kernel(), files.initrd(), ImageCatalog.KERNEL_APPEND);
         Image image = new Image(0, NAME, "A tiny Debian kernel with a busybox shell on the screen and the serial"
                 + " console; boots in seconds, even without KVM.", "Linux (Debian kernel, busybox)", ImageKind.KERNEL,
-                "qcow2", base.virtualSize(), 128, 1, clock.instant(), null);
+                "qcow2", base.virtualSize(), 128, 1, clock.instant(), null, null);
         catalog.register(image, base);
         LOG.info("Published the demo image '{}'", NAME);
     }

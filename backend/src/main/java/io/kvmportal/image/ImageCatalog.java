@@ -22,10 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The images guests start from. Users see published ones; admins also withdrawn ones. Withdrawing keeps the file:
- * existing guests' disks are overlays on it and keep working.
+ * The images guests start from. Users see published ones; admins also withdrawn ones. Withdrawing keeps the file
+ * while guests use it (their disks are overlays on it, an ISO sits in their CD drive, the demo image's guests boot its
+ * kernel) and deletes it, with its boot files, once none does: at once, or when the last such guest is deleted.
  *
  * <p>Publishing, for an upload or a file copied from the server alike: (1) the admin and the metadata are checked
  * before a byte arrives; (2) {@link ImageUploads} brings the bytes into the host's incoming area; (3) kvm-host
@@ -37,6 +40,8 @@ import java.util.stream.Collectors;
 public class ImageCatalog {
     static final String KERNEL_APPEND = "console=tty1 console=ttyS0 quiet";
     private static final long GIB = 1L << 30;
+    private static final String PORTAL = "(portal)";
+    private static final Logger LOG = LoggerFactory.getLogger(ImageCatalog.class);
     private final ImageRepository images;
     private final ImageUploads uploads;
     private final Host host;
@@ -73,6 +78,19 @@ public class ImageCatalog {
             throw ImageException.withdrawn(image);
         }
         return image;
+    }
+
+    /**
+     * In the caller's transaction, the one that records a new guest: locks the image's row if it is still published,
+     * so that a withdrawal waits until the guest is recorded and then counts it, rather than deleting the file
+     * under a guest about to be made from it; refuses like {@link #requireUsable} otherwise.
+     */
+    @Transactional
+    public void holdUsable(long imageId) {
+        if (!images.lockPublished(imageId)) {
+            throw ImageException.withdrawn(images.findById(imageId)
+                    .orElseThrow(() -> ImageException.notFound(imageId)));
+        }
     }
 
     /** The image's file in the host's store, for the overlay of a guest's disk. */
@@ -179,7 +197,7 @@ public class ImageCatalog {
         int minDisk = request.kind() == ImageKind.DISK
                 ? (int) Math.max(request.minDiskGib(), (stored.virtualSize() + GIB - 1) / GIB) : request.minDiskGib();
         Image image = new Image(0, request.name(), request.descriptionText(), request.os(), request.kind(),
-                request.format(), stored.virtualSize(), request.minMemoryMib(), minDisk, clock.instant(), null);
+                request.format(), stored.virtualSize(), request.minMemoryMib(), minDisk, clock.instant(), null, null);
         long id;
         try {
             id = images.insert(image, stored.id(), stored.fileSize(), actor.id());
@@ -206,7 +224,7 @@ public class ImageCatalog {
     @Transactional
     Image register(Image image, BaseImage stored) {
         long id = images.insert(image, stored.id(), stored.fileSize(), null);
-        audit.success(null, "(portal)", AuditAction.IMAGE_PUBLISHED, new AuditTarget("image", id, image.name(), null));
+        audit.success(null, PORTAL, AuditAction.IMAGE_PUBLISHED, new AuditTarget("image", id, image.name(), null));
         return images.findById(id).orElseThrow();
     }
 
@@ -220,5 +238,42 @@ public class ImageCatalog {
             images.findById(imageId).orElseThrow(() -> ImageException.notFound(imageId));
             images.withdraw(imageId, clock.instant());
         });
+        removeFileIfUnused(imageId);
+    }
+
+    /**
+     * Deletes a withdrawn image's file and boot files from the host's store if no guest uses it any more; does
+     * nothing for a published image, one in use, or one already removed. Answers whether it deleted the file.
+     * Audited as the portal's own act (whoever deleted the last guest did not choose it); a failure is audited and
+     * logged, never thrown (the withdrawal or the guest's deletion that led here stands), and the file stays marked
+     * as kept, for the next try: the file goes first and the mark after, so the mark never claims a file is gone.
+     */
+    @Transactional
+    public boolean removeFileIfUnused(long imageId) {
+        Optional<ImageRepository.StoreRef> ref = images.lockWithdrawnFile(imageId);
+        if (ref.isEmpty() || images.guestCount(imageId) > 0) {
+            return false;
+        }
+        AuditTarget target = new AuditTarget("image", imageId,
+                images.findById(imageId).map(Image::name).orElse("#" + imageId), null);
+        ImageRepository.StoreRef file = ref.get();
+        try {
+            host.removeImage(new BaseImage(file.storeId(), ImageFormat.parse(file.format()), file.virtualBytes(),
+                    file.fileBytes()));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete the file of withdrawn image {}: {}", target.name(), e.getMessage());
+            audit.failure(null, PORTAL, AuditAction.IMAGE_FILE_REMOVED, target, String.valueOf(e.getMessage()));
+            return false;
+        }
+        images.markFileRemoved(imageId, clock.instant());
+        audit.success(null, PORTAL, AuditAction.IMAGE_FILE_REMOVED, target);
+        LOG.info("Deleted the file of withdrawn image {}: no guest uses it", target.name());
+        return true;
+    }
+
+    /** Withdrawn images' files that no guest uses, left by a portal that stopped before deleting them. */
+    @ReadOnly
+    public List<Long> withdrawnWithFile() {
+        return images.withdrawnWithFile();
     }
 }

@@ -14,7 +14,7 @@ import java.util.Optional;
 @Singleton
 class ImageRepository {
     private static final String COLUMNS = "id, name, description, os, kind, format, virtual_bytes, min_memory_mib,"
-            + " min_disk_gib, published_at, withdrawn_at";
+            + " min_disk_gib, published_at, withdrawn_at, file_removed_at";
     private final Sql sql;
 
     ImageRepository(Sql sql) {
@@ -69,10 +69,40 @@ class ImageRepository {
                 + " AND withdrawn_at IS NULL", now, id) == 1;
     }
 
+    /**
+     * Locks a withdrawn image whose file is still there, so that the guest count read next stays true until the file
+     * is gone: a second removal of the same image waits here and then finds nothing to do.
+     */
+    Optional<StoreRef> lockWithdrawnFile(long id) {
+        return sql.one("SELECT store_id, format, file_bytes, virtual_bytes FROM image WHERE id = ?"
+                        + " AND withdrawn_at IS NOT NULL AND file_removed_at IS NULL FOR UPDATE",
+                row -> new StoreRef(row.getString(1).strip(), row.getString(2), row.getLong(3), row.getLong(4)), id);
+    }
+
+    /** Locks a published image's row; false if it is withdrawn or missing. */
+    boolean lockPublished(long id) {
+        return sql.one("SELECT id FROM image WHERE id = ? AND withdrawn_at IS NULL FOR UPDATE",
+                row -> row.getLong(1), id).isPresent();
+    }
+
+    long guestCount(long id) {
+        return sql.count("SELECT COUNT(*) FROM guest WHERE image_id = ?", id);
+    }
+
+    void markFileRemoved(long id, Instant now) {
+        sql.update("UPDATE image SET file_removed_at = ? WHERE id = ?", now, id);
+    }
+
+    /** Withdrawn images whose file is still kept: their last guest may have gone while the portal was down. */
+    List<Long> withdrawnWithFile() {
+        return sql.list("SELECT id FROM image WHERE withdrawn_at IS NOT NULL AND file_removed_at IS NULL",
+                row -> row.getLong(1));
+    }
+
     private static Image map(ResultSet row) throws SQLException {
         return new Image(row.getLong("id"), row.getString("name"), row.getString("description"), row.getString("os"),
                 ImageKind.valueOf(row.getString("kind")), row.getString("format"), row.getLong("virtual_bytes"),
                 row.getInt("min_memory_mib"), row.getInt("min_disk_gib"), Sql.instant(row, "published_at"),
-                Sql.instant(row, "withdrawn_at"));
+                Sql.instant(row, "withdrawn_at"), Sql.instant(row, "file_removed_at"));
     }
 }

@@ -18,6 +18,7 @@ import io.kvmportal.host.Host;
 import io.kvmportal.persistence.Sql;
 import io.kvmportal.testing.DatabaseTest;
 import io.kvmportal.testing.TestImageFiles;
+import io.kvmportal.testing.TestRows;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -55,6 +56,8 @@ abstract class ImagePublishingContract extends DatabaseTest {
     Host host;
     @Inject
     Cleaner cleaner;
+    @Inject
+    TestRows rows;
     Actor admin;
     Path work;
     Path importDir;
@@ -212,6 +215,50 @@ abstract class ImagePublishingContract extends DatabaseTest {
         assertTrue(successor.published());
         assertFalse(catalog.list(admin).stream().filter(image -> image.id() == first.id()).findFirst().orElseThrow()
                 .published());
+    }
+
+    @Test
+    void withdrawingAnImageNoGuestUsesDeletesItsFileAndBootFiles() throws IOException {
+        Image image = publishFile(TestImageFiles.raw(work.resolve("unused.raw"), MIB), meta("Unused", "raw"));
+        Path file = host.imagePath(catalog.baseImage(image.id()));
+        var boot = host.admitBootFiles(catalog.baseImage(image.id()), TestImageFiles.raw(work.resolve("k"), 512),
+                TestImageFiles.raw(work.resolve("i"), 512), "console=ttyS0");
+        assertTrue(Files.isRegularFile(file) && Files.isRegularFile(boot.kernel())
+                && Files.isRegularFile(boot.initrd()));
+
+        catalog.withdraw(admin, image.id());
+        assertFalse(Files.exists(file), "the withdrawn image's file is still in the store: " + file);
+        assertFalse(Files.exists(boot.kernel()) || Files.exists(boot.initrd()), "its boot files are still there");
+        Image withdrawn = catalog.list(admin).stream().filter(one -> one.id() == image.id()).findFirst().orElseThrow();
+        assertTrue(withdrawn.fileRemoved() && !withdrawn.published(), withdrawn.toString());
+        AuditEvent removed = audit.find(admin, new AuditQuery(null, AuditAction.IMAGE_FILE_REMOVED, null, null, null,
+                1)).get(0);
+        assertTrue(removed.success() && removed.targetId() == image.id() && "Unused".equals(removed.targetName()),
+                removed.toString());
+        assertFalse(catalog.removeFileIfUnused(image.id()), "a second removal finds nothing to do");
+    }
+
+    @Test
+    void aWithdrawnImageKeepsItsFileUntilItsLastGuestIsGone() throws IOException {
+        Image image = publishFile(TestImageFiles.raw(work.resolve("used.raw"), MIB), meta("Used", "raw"));
+        Path file = host.imagePath(catalog.baseImage(image.id()));
+        rows.insertStoppedGuests(admin.id(), image.id(), "kvmptest-on-used", 2);
+        try {
+            catalog.withdraw(admin, image.id());
+            assertTrue(Files.isRegularFile(file), "the file went while guests use it");
+            assertFalse(catalog.removeFileIfUnused(image.id()));
+            assertTrue(Files.isRegularFile(file));
+            assertFalse(catalog.list(admin).stream().filter(one -> one.id() == image.id()).findFirst().orElseThrow()
+                    .fileRemoved());
+        } finally {
+            rows.deleteGuests(admin.id(), "kvmptest-on-used");
+        }
+        assertTrue(catalog.removeFileIfUnused(image.id()));
+        assertFalse(Files.exists(file), "the file outlived the image's last guest");
+
+        Image published = publishFile(TestImageFiles.raw(work.resolve("kept.raw"), MIB), meta("Kept", "raw"));
+        assertFalse(catalog.removeFileIfUnused(published.id()), "a published image's file is never removed");
+        assertTrue(Files.isRegularFile(host.imagePath(catalog.baseImage(published.id()))));
     }
 
     @Test

@@ -67,8 +67,15 @@ class ConsoleJourneyTest {
         assertTrue(Files.readString(portal.log()).contains("Consoles relay busy guest screens zero-copy"),
                 "the packaged portal relays busy screens zero-copy; see " + portal.log());
 
-        Page page = journey.signedIn(LOGIN, PASSWORD, "/guests/" + guest);
+        // The guests list, the guest's page and its console, the shared console: all under the portal's
+        // Content-Security-Policy, and none of them may trip it (journey.violations).
+        Page page = journey.signedIn(LOGIN, PASSWORD, "/guests");
         page.onPageError(error -> System.out.println("browser error: " + error));
+        page.waitForTimeout(1000);
+        Journey.screenshot(page, "19-guests-list");
+        assertThat(page.locator("[data-guest-link='desk']")).isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(20_000));
+        page.navigate(portal.url("/guests/" + guest));
         List<String> socketUrls = new CopyOnWriteArrayList<>();
         page.onWebSocket(socket -> socketUrls.add(socket.url()));
         page.locator("#console-connect").click();
@@ -121,6 +128,7 @@ class ConsoleJourneyTest {
                 new LocatorAssertions.ContainsTextOptions().setTimeout(5_000));
         Journey.screenshot(page, "23-console-closed-by-disable");
         page.context().close();
+        journey.violations.assertNone();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kvmportal.e2e;
 
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import java.io.IOException;
@@ -16,6 +17,8 @@ final class Journey implements AutoCloseable {
     final PortalProcess portal;
     private final Playwright playwright;
     final Browser browser;
+    /** What the portal's Content-Security-Policy blocked in this journey's contexts; tests assert there is none. */
+    final PolicyViolations violations = new PolicyViolations();
 
     private Journey(PortalProcess portal, Playwright playwright, Browser browser) {
         this.portal = portal;
@@ -63,11 +66,18 @@ final class Journey implements AutoCloseable {
 
     /** A fresh browser session (its own cookies) signed in as {@code login}, showing {@code path}. */
     Page signedIn(String login, String password, String path) {
-        Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 860)).newPage();
+        Page page = newContext(1400, 860).newPage();
         page.navigate(portal.url(path));
         new LoginPage(page).signIn(login, password);
         page.navigate(portal.url(path));
         return page;
+    }
+
+    /** A fresh browser session whose Content-Security-Policy violations are collected in {@link #violations}. */
+    BrowserContext newContext(int width, int height) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
+        violations.watch(context);
+        return context;
     }
 
     static void screenshot(Page page, String name) {

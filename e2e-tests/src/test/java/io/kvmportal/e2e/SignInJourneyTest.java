@@ -1,9 +1,9 @@
 package io.kvmportal.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import io.kvmportal.host.account.LinuxAccountName;
@@ -12,6 +12,7 @@ import io.kvmportal.host.testing.ForeignAccount;
 import io.kvmportal.host.testing.HostLeftovers;
 import io.kvmportal.host.testing.KvmHostKind;
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -50,13 +51,14 @@ class SignInJourneyTest {
 
     @BeforeEach
     void freshBrowserSession() {
-        context = journey.browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        context = journey.newContext(1280, 800);
         page = context.newPage();
     }
 
     @AfterEach
     void closeSession() {
         context.close();
+        journey.violations.assertNone();
     }
 
     @Test
@@ -68,6 +70,18 @@ class SignInJourneyTest {
         page.navigate(portal.url("/admin/users"));
         assertThat(login.form()).isVisible();
         screenshot("01-login");
+        assertThePolicyBlocksInjectedScript();
+    }
+
+    /** What a smuggled {@code <script>} meets: the page's policy refuses to run it, and the journeys hear of it. */
+    private void assertThePolicyBlocksInjectedScript() {
+        journey.violations.assertNone();
+        page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.kvmpInjected = 1';"
+                + " document.head.appendChild(s); }");
+        page.waitForTimeout(500);
+        assertEquals(null, page.evaluate("() => window.kvmpInjected"), "an injected inline script ran");
+        List<String> seen = journey.violations.take();
+        assertTrue(seen.size() == 1 && seen.get(0).contains("script-src"), seen.toString());
     }
 
     @Test

@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -145,6 +144,7 @@ class ViewAccessJourneyTest {
             }
             page.close();
         }
+        journey.violations.assertNone();
     }
 
     private static String name(BrowserContext visitor) {
@@ -205,7 +205,7 @@ class ViewAccessJourneyTest {
     }
 
     private static BrowserContext context() {
-        return journey.browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        return journey.newContext(1280, 800);
     }
 
     private static BrowserContext signedIn(String login, String password) {

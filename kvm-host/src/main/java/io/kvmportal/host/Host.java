@@ -146,8 +146,18 @@ public final class Host implements AutoCloseable {
         return images.admit(uploaded, format, maxVirtualBytes);
     }
 
-    /** Deletes an admitted image that never became usable (its publication failed afterwards); no guest uses it. */
+    /**
+     * Deletes an image's file and its boot files, if it has any: one whose publication failed after it was admitted,
+     * or a withdrawn one that no guest uses any more (the caller knows; a guest's overlay would lose its base).
+     */
     public void removeImage(BaseImage image) {
+        BootSource.FromKernel boot = bootFiles(image, "");
+        try {
+            Files.deleteIfExists(boot.kernel());
+            Files.deleteIfExists(boot.initrd());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the boot files of image " + image.id(), e);
+        }
         images.remove(image);
     }
 

@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * Deny by default: every {@code /api} call but the public few needs a bearer token or a signed-in session,
  * and everything below {@code /api/v1/admin/} needs an admin, whatever the controller behind it forgets.
- * A session-authenticated call that changes state must also come from the portal's own pages (Origin).
+ * A session-authenticated call that changes state must also come from the portal's own pages (Origin, or
+ * Referer where a browser sends no Origin).
  * The account goes on the request as {@link CurrentUser#ATTRIBUTE} for the controllers, and the client's address as
  * {@link ClientAddress#ATTRIBUTE}.
  */
@@ -60,9 +61,12 @@ class ApiAuthenticationFilter extends HttpFilter {
             refuse(response, 401, "Sign in first: send the session cookie of a signed-in browser, or "
                     + "'Authorization: Bearer <token>' with a token from POST /api/v1/auth/token.");
             return;
-        } else if (SameOrigin.changesState(request) && !SameOrigin.allows(request)) {
-            refuse(response, 403, "Cross-site request refused: the Origin is not this portal.");
-            return;
+        } else if (SameOrigin.changesState(request)) {
+            String crossSite = SameOrigin.refusal(request);
+            if (crossSite != null) {
+                refuse(response, 403, crossSite);
+                return;
+            }
         }
         Actor actor = (Actor) request.getAttribute(CurrentUser.ATTRIBUTE);
         if (!actor.admin() && isAdminCall(request)) {

@@ -36,8 +36,9 @@ class FormLoginFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (!SameOrigin.allows(request)) {
-            response.sendError(403, "Cross-site sign-in refused");
+        String refusal = SameOrigin.refusal(request);
+        if (refusal != null) {
+            response.sendError(403, refusal);
             return;
         }
         String login = request.getParameter("username");

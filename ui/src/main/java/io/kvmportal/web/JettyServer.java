@@ -75,6 +75,8 @@ public class JettyServer extends AbstractServletServer<Server> {
         HttpConfiguration http = new HttpConfiguration();
         // No "Server: Jetty(12.x)" on every answer: a version number only helps whoever looks for its bugs.
         http.setSendServerVersion(false);
+        // Behind a reverse proxy: the client's address and scheme, from the configured proxies' headers only.
+        http.addCustomizer(new TrustedProxies(context.getBean(WebConfiguration.class).getTrustedProxies()));
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         // Micronaut's -1 means "any free port"; Jetty's word for that is 0.
         connector.setPort(Math.max(0, configuration.getPort().orElse(8080)));

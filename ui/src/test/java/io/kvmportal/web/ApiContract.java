@@ -192,6 +192,91 @@ abstract class ApiContract extends DatabaseTest {
         assertEquals(201, created.statusCode(), created.body());
     }
 
+    /** A browser that sends no Origin is believed on a Referer of the portal; a request with neither is refused. */
+    @Test
+    void sessionCallsThatChangeStateWithoutOriginNeedAPortalReferer() throws IOException {
+        String session = client.signIn("admin", ADMIN_PASSWORD).orElseThrow();
+        String body = "{\"login\":\"noorigin\",\"password\":\"noorigin-password\"}";
+        HttpResponse<String> bare = client.send("POST", "/api/v1/admin/users", body, "Cookie", session);
+        assertError(bare, 403);
+        assertTrue(bare.body().contains("neither Origin nor Referer"), bare.body());
+        assertError(client.send("POST", "/api/v1/admin/users", body, "Cookie", session,
+                "Referer", "http://evil.example/admin/users"), 403);
+        assertError(client.send("DELETE", "/api/v1/admin/users/" + admin.id(), null, "Cookie", session), 403);
+        assertTrue(accounts.list(admin.actor()).stream().noneMatch(user -> user.login().equals("noorigin")));
+        HttpResponse<String> created = client.send("POST", "/api/v1/admin/users", body, "Cookie", session,
+                "Referer", client.origin() + "/admin/users");
+        assertEquals(201, created.statusCode(), created.body());
+        // Scripts send neither header: a token is their credential, and no browser attaches one by itself.
+        String token = (String) field(requestToken("admin", ADMIN_PASSWORD), "token");
+        assertEquals(201, client.send("POST", "/api/v1/admin/users", body.replace("noorigin", "scripted"),
+                "Authorization", "Bearer " + token).statusCode());
+    }
+
+    @Test
+    void theSignInFormNeedsAPortalOriginOrReferer() {
+        String form = "username=admin&password=" + ADMIN_PASSWORD;
+        String type = "application/x-www-form-urlencoded";
+        HttpResponse<String> bare = client.sendBody("POST", "/login", type, form);
+        assertEquals(403, bare.statusCode(), bare.body());
+        assertTrue(bare.headers().firstValue("Location").isEmpty(), bare.headers().map().toString());
+        assertEquals(403, client.sendBody("POST", "/login", type, form, "Referer", "http://evil.example/")
+                .statusCode());
+        HttpResponse<String> referred = client.sendBody("POST", "/login", type, form,
+                "Referer", client.origin() + "/login");
+        assertEquals("/", referred.headers().firstValue("Location").orElse(""), referred.headers().map().toString());
+    }
+
+    /** Tokens, console tickets and links, and every other API answer: no cache keeps a copy. */
+    @Test
+    void apiAnswersAreNotStored() throws IOException {
+        HttpResponse<String> issued = requestToken("admin", ADMIN_PASSWORD);
+        assertEquals(201, issued.statusCode());
+        assertEquals("no-store", issued.headers().firstValue("Cache-Control").orElse(""), issued.headers().map()
+                .toString());
+        String token = (String) field(issued, "token");
+        assertEquals("no-store", client.get("/api/v1/me", "Authorization", "Bearer " + token).headers()
+                .firstValue("Cache-Control").orElse(""));
+        assertEquals("no-store", client.get("/api/v1/me").headers().firstValue("Cache-Control").orElse(""));
+        assertEquals("no-store", client.get("/shared-console/no-such-link").headers().firstValue("Cache-Control")
+                .orElse(""));
+    }
+
+    /** Without a trusted proxy configured, a forwarded scheme is nobody's word: the cookie stays as the request. */
+    @Test
+    void forwardingHeadersFromAnUntrustedPeerAreIgnored() {
+        HttpResponse<String> signedIn = client.sendBody("POST", "/login", "application/x-www-form-urlencoded",
+                "username=admin&password=" + ADMIN_PASSWORD, "Origin", client.origin(),
+                "X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9");
+        String cookie = signedIn.headers().allValues("Set-Cookie").stream()
+                .filter(value -> value.startsWith(JettyServer.SESSION_COOKIE + "=")).findFirst().orElseThrow();
+        assertFalse(cookie.toLowerCase(java.util.Locale.ROOT).contains("secure"), cookie);
+    }
+
+    /**
+     * Every page's policy: scripts only from the portal or with this response's nonce, which Vaadin's inline
+     * bootstrap scripts carry; a new nonce every time.
+     */
+    @Test
+    void pagesCarryAStrictContentSecurityPolicyWhoseNonceTheirScriptsBear() {
+        HttpResponse<String> login = client.get("/login");
+        String policy = login.headers().firstValue("Content-Security-Policy").orElse("");
+        java.util.regex.Matcher nonce = java.util.regex.Pattern.compile("'nonce-([A-Za-z0-9+/=]{24})'").matcher(policy);
+        assertTrue(nonce.find(), policy);
+        for (String directive : List.of("default-src 'self'", "object-src 'none'", "base-uri 'self'",
+                "form-action 'self'", "frame-ancestors 'none'", "connect-src 'self'")) {
+            assertTrue(policy.contains(directive), directive + " in " + policy);
+        }
+        assertFalse(policy.matches(".*script-src[^;]*'unsafe-inline'.*"), policy);
+        long scripts = login.body().split("<script", -1).length - 1;
+        long nonced = login.body().split("<script[^>]*nonce=\"" + java.util.regex.Pattern.quote(nonce.group(1))
+                + "\"", -1).length - 1;
+        assertTrue(scripts > 0 && nonced == scripts, nonced + " of " + scripts + " scripts bear the nonce: "
+                + login.body());
+        String again = client.get("/login").headers().firstValue("Content-Security-Policy").orElse("");
+        assertFalse(again.contains(nonce.group(1)), "the nonce was used twice");
+    }
+
     @Test
     void onlyAdminsReachTheUserAdministration() throws IOException {
         accounts.create(admin.actor(), new NewUser("plain", null, "plain-password", Role.USER));

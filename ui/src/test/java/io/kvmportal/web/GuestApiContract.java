@@ -2,17 +2,20 @@ package io.kvmportal.web;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvmportal.account.AccountService;
 import io.kvmportal.account.NewUser;
 import io.kvmportal.account.Role;
+import io.kvmportal.host.Host;
 import io.kvmportal.host.account.KvmAccess;
 import io.kvmportal.host.account.KvmGrant;
 import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.host.account.LinuxAccounts;
 import io.kvmportal.host.testing.ForeignAccount;
 import io.kvmportal.host.testing.HostLeftovers;
+import io.kvmportal.image.ImageCatalog;
 import io.kvmportal.quota.QuotaLimits;
 import io.kvmportal.quota.QuotaService;
 import io.kvmportal.testing.DatabaseTest;
@@ -64,6 +67,10 @@ abstract class GuestApiContract extends DatabaseTest {
     JsonMapper json;
     @Inject
     QuotaService quotas;
+    @Inject
+    Host host;
+    @Inject
+    ImageCatalog catalog;
 
     @Override
     public Map<String, String> getProperties() {
@@ -280,7 +287,15 @@ abstract class GuestApiContract extends DatabaseTest {
         assertTrue(commandLine.contains("read-only=on"), "the ISO is read-only: " + commandLine);
         body(client.send("POST", path + "/actions/force-off", null, "Authorization", user), 200);
         awaitState(client, path, user, "STOPPED");
+
+        // Withdrawn while its guest has it in the CD drive: the file stays until that guest is gone.
+        Path isoFile = host.imagePath(catalog.baseImage(imageId));
+        assertTrue(Files.isRegularFile(isoFile), isoFile.toString());
+        assertEquals(204, client.send("DELETE", "/api/v1/admin/images/" + imageId, null, "Authorization", adminAuth)
+                .statusCode());
+        assertTrue(Files.isRegularFile(isoFile), "the withdrawn ISO went while a guest still boots from it");
         assertEquals(204, client.send("DELETE", path, null, "Authorization", user).statusCode());
+        assertFalse(Files.exists(isoFile), "the withdrawn ISO outlived its last guest: " + isoFile);
     }
 
     /**

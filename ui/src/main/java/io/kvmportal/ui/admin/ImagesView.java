@@ -65,14 +65,20 @@ public class ImagesView extends VerticalLayout {
         grid.addColumn(image -> image.minMemoryMib() + " MiB · " + image.minDiskGib() + " GiB")
                 .setHeader("Guests need at least").setAutoWidth(true);
         grid.addColumn(image -> guestCounts.getOrDefault(image.id(), 0L)).setHeader("Guests").setAutoWidth(true);
-        grid.addComponentColumn(ImagesView::status).setHeader("Status").setAutoWidth(true);
+        // Wide enough for "Withdrawn · kept for 12 guests": auto width is measured before a withdrawal.
+        grid.addComponentColumn(this::status).setHeader("Status").setWidth("15em").setFlexGrow(0);
         grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0);
     }
 
-    private static Component status(Image image) {
-        Span badge = new Span(image.published() ? "Published" : "Withdrawn");
+    private Component status(Image image) {
+        long guests = guestCounts.getOrDefault(image.id(), 0L);
+        String text = image.published() ? "Published" : image.fileRemoved() ? "Withdrawn · file deleted"
+                : "Withdrawn · kept for " + guests + (guests == 1 ? " guest" : " guests");
+        Span badge = new Span(text);
         badge.getElement().setAttribute("title", "published " + Forms.minute(image.publishedAt())
-                + (image.published() ? "" : ", withdrawn " + Forms.minute(image.withdrawnAt())));
+                + (image.published() ? "" : ", withdrawn " + Forms.minute(image.withdrawnAt()))
+                + (image.fileRemoved() ? ", file deleted " + Forms.minute(image.fileRemovedAt())
+                : image.published() ? "" : ", file kept until its last guest is deleted"));
         badge.getElement().getThemeList().add(image.published() ? "badge success" : "badge contrast");
         badge.getElement().setAttribute("data-image-status", image.name());
         return badge;
@@ -90,13 +96,17 @@ public class ImagesView extends VerticalLayout {
     }
 
     private void confirmWithdraw(Image image) {
+        long guests = guestCounts.getOrDefault(image.id(), 0L);
+        String file = guests == 0 ? " No guest uses it, so its file is deleted from the server now."
+                : " The " + guests + " guests made from it keep working; its file is deleted from the server when the"
+                        + " last of them is deleted.";
         ConfirmDialog confirm = new ConfirmDialog("Withdraw " + image.name() + "?",
-                "No new guests can be made from it. The " + guestCounts.getOrDefault(image.id(), 0L)
-                        + " guests made from it keep working.", "Withdraw",
+                "No new guests can be made from it." + file, "Withdraw",
                 yes -> {
                     try {
                         catalog.withdraw(actor, image.id());
-                        Notifications.success("Withdrew " + image.name() + ".");
+                        Notifications.success("Withdrew " + image.name() + "."
+                                + (guests == 0 ? " Its file is deleted." : ""));
                     } catch (PortalException refused) {
                         Notifications.error(refused.getMessage());
                     }

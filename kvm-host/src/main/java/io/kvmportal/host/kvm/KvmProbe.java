@@ -84,6 +84,12 @@ public final class KvmProbe {
         switch (e.errno()) {
             case Posix.ENOENT:
                 return new KvmStatus(KvmAvailability.ABSENT, 0, 0, 0, pvm, hardware, absentText(pvm, hardware));
+            case Posix.ENODEV:
+            case Posix.ENXIO:
+                // A node that nothing answers behind: a module that did not bind (a PVM guest's kvm_pvm says "this
+                // kernel is itself a kvm-pvm guest; not binding"), or a node copied into a container without it.
+                return new KvmStatus(KvmAvailability.ABSENT, 0, 0, 0, pvm, hardware,
+                        device + " exists, but no KVM driver answers behind it");
             case Posix.EACCES:
             case Posix.EPERM:
                 return new KvmStatus(KvmAvailability.NO_PERMISSION, 0, 0, 0, pvm, hardware, "no permission on " + device);

@@ -6,6 +6,8 @@ final class Posix {
     static final int EPERM = 1;
     static final int EACCES = 13;
     static final int ESRCH = 3;
+    static final int ENXIO = 6;
+    static final int ENODEV = 19;
 
     private Posix() {
     }

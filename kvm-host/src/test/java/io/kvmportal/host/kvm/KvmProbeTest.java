@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.kvmportal.host.exec.Command;
 import io.kvmportal.host.testing.KvmHostKind;
 
 /**
@@ -90,6 +93,22 @@ class KvmProbeTest {
                 "no " + dir.resolve("kvm") + " on this host (" + words + ")"), status);
         assertEquals(new AcceleratorChoice(Accelerator.TCG, "no /dev/kvm on this host" + TCG),
                 AcceleratorChoice.choose(Accelerator.AUTO, status));
+    }
+
+    /**
+     * A node nothing answers behind (a module that did not bind, a node copied into a container) is no KVM, not an
+     * error that breaks the Host page. Misc minor 255 is the kernel's "dynamic minor" marker, which no device has.
+     */
+    @Test
+    void aNodeWithNoDriverBehindItIsAbsent(@TempDir Path dir) {
+        Path node = dir.resolve("kvm");
+        Command.runChecked(List.of("mknod", "--", node.toString(), "c", "10", "255"), Duration.ofSeconds(10));
+
+        KvmStatus status = new KvmProbe(node, dir).probe();
+
+        assertEquals(new KvmStatus(KvmAvailability.ABSENT, 0, 0, 0, false, false,
+                node + " exists, but no KVM driver answers behind it"), status);
+        assertEquals(Accelerator.TCG, AcceleratorChoice.choose(Accelerator.AUTO, status).accelerator());
     }
 
     @Test

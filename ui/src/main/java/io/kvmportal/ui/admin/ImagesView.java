@@ -73,9 +73,8 @@ public class ImagesView extends VerticalLayout {
 
     private static Component nameAndOs(Image image) {
         Span name = new Span(image.name());
-        name.addClassName("image-name");
         Span os = new Span(image.os());
-        os.addClassName("image-os");
+        os.addClassName("secondary-line");
         VerticalLayout cell = new VerticalLayout(name, os);
         cell.setPadding(false);
         cell.setSpacing(false);

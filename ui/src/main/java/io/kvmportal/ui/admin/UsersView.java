@@ -63,17 +63,29 @@ public class UsersView extends VerticalLayout {
 
     private void configureGrid() {
         grid.setId("users");
-        grid.addColumn(UserView::login).setHeader("Login name").setSortable(true).setAutoWidth(true)
-                .setTooltipGenerator(user -> "created " + Forms.minute(user.createdAt()));
+        // The Linux account as a quieter second line under the login it derives from: a column of its own pushed
+        // the status under the frozen actions on a laptop screen.
+        grid.addComponentColumn(UsersView::loginAndAccount).setHeader("Login name").setComparator(UserView::login)
+                .setAutoWidth(true).setTooltipGenerator(user -> "created " + Forms.minute(user.createdAt())
+                        + "; runs guests as the Linux account kvmp-" + user.login());
         grid.addColumn(UserView::displayName).setHeader("Display name").setSortable(true).setAutoWidth(true);
         grid.addColumn(user -> user.isAdmin() ? "Admin" : "User").setHeader("Role").setAutoWidth(true);
-        grid.addColumn(user -> "kvmp-" + user.login()).setHeader("Linux account").setAutoWidth(true);
         grid.addColumn(this::usage).setHeader("Guests (running)").setAutoWidth(true)
                 .setTooltipGenerator(user -> "in use of the quota; 'default' when the user has the default quota");
         grid.addComponentColumn(this::status).setHeader("Status").setAutoWidth(true);
         // Long logins widen the grid past a laptop's screen: the actions stay in view while the rest scrolls.
         grid.addComponentColumn(this::actions).setHeader("Actions").setAutoWidth(true).setFlexGrow(0)
                 .setFrozenToEnd(true);
+    }
+
+    private static Component loginAndAccount(UserView user) {
+        Span login = new Span(user.login());
+        Span account = new Span("kvmp-" + user.login());
+        account.addClassName("secondary-line");
+        VerticalLayout cell = new VerticalLayout(login, account);
+        cell.setPadding(false);
+        cell.setSpacing(false);
+        return cell;
     }
 
     /** The quota a row shows, read once per refresh: the usage column and a disabled user's status both need it. */

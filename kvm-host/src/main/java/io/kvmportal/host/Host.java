@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class Host implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
     private static final long CPU_PERIOD = GuestCgroups.CPU_PERIOD_MICROS;
+    private static final String KERNEL = "vmlinuz";
+    private static final String INITRD = "initrd";
     private final HostConfig config;
     private final KvmProbe kvmProbe;
     private final LinuxAccounts accounts;
@@ -93,9 +95,10 @@ public final class Host implements AutoCloseable {
      * The accelerator a guest running as {@code account} gets. /dev/kvm is probed with that account's
      * credentials, not the portal's: root can always open it, QEMU as the account may not (no ACL entry
      * yet, or the node was recreated and lost it). Explicit KVM that cannot work is refused here,
-     * before a QEMU is started that would fail.
+     * before a QEMU is started that would fail. Not public: a caller's uid would have root run the probe as any
+     * account; guests' owners are found from their logins.
      */
-    public AcceleratorChoice chooseAccelerator(Accelerator requested, RunAs account) {
+    AcceleratorChoice chooseAccelerator(Accelerator requested, RunAs account) {
         if (requested == Accelerator.TCG) {
             return AcceleratorChoice.tcgRequested();
         }
@@ -185,7 +188,7 @@ public final class Host implements AutoCloseable {
     /** Where {@link #admitBootFiles} keeps the kernel and initrd of {@code base}. */
     public BootSource.FromKernel bootFiles(BaseImage base, String append) {
         Path root = images.root();
-        return new BootSource.FromKernel(root.resolve(base.id() + ".vmlinuz"), root.resolve(base.id() + ".initrd"),
+        return new BootSource.FromKernel(root.resolve(base.id() + "." + KERNEL), root.resolve(base.id() + "." + INITRD),
                 append);
     }
 
@@ -194,6 +197,8 @@ public final class Host implements AutoCloseable {
      * login's lock from the account to the disk, so no removal of the account comes between its uid and the chown.
      */
     public GuestDisk createDisk(UUID guest, String login, Optional<BaseImage> base, long sizeBytes) {
+        GuestDisks.checkSize(sizeBytes);
+        base.ifPresent(images::require);
         return loginLocks.locked(LinuxAccountName.forLogin(login), () -> {
             LinuxAccount owner = prepareAccount(login);
             Path dir = guestDirectory(guest);
@@ -204,6 +209,7 @@ public final class Host implements AutoCloseable {
 
     /** Starts the guest's QEMU as its account, in a cgroup sized from the guest, and answers its pid. */
     public int start(GuestDefinition guest) {
+        checkBootFiles(guest.boot());
         LinuxAccount owner = prepareAccount(guest.login());
         checkDiskOwner(guest.uuid(), owner);
         GuestSpec spec = spec(guest, owner);
@@ -266,11 +272,11 @@ public final class Host implements AutoCloseable {
      * and closes it. Later, a host agent would hand this over as a file descriptor (SCM_RIGHTS).
      */
     public SocketChannel openVnc(UUID guest, String login) {
+        String account = LinuxAccountName.forLogin(login).value();
         if (!supervisor.runningGuests().contains(guest)) {
             throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING, "The guest is not running.");
         }
-        return GuestSockets.connect(guestDirectory(guest).resolve(GuestSpec.VNC_SOCKET),
-                LinuxAccountName.forLogin(login).value());
+        return GuestSockets.connect(guestDirectory(guest).resolve(GuestSpec.VNC_SOCKET), account);
     }
 
     /**
@@ -278,11 +284,12 @@ public final class Host implements AutoCloseable {
      * {@code maxBytes}; a negative {@code from} gives the tail. Empty before the guest first started.
      */
     public Optional<GuestFileReader.Chunk> serialLog(UUID guest, String login, long from, int maxBytes) {
+        String account = LinuxAccountName.forLogin(login).value();
         Path log = guestDirectory(guest).resolve("serial.log");
-        if (!Files.exists(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(log, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        return Optional.of(GuestFileReader.read(log, LinuxAccountName.forLogin(login).value(), from, maxBytes));
+        return Optional.of(GuestFileReader.read(log, account, from, maxBytes));
     }
 
     public RunState state(UUID guest) {
@@ -330,6 +337,16 @@ public final class Host implements AutoCloseable {
             throw new GuestCommandException(GuestCommandException.Kind.START_FAILED, "The guest's disk belongs to uid "
                     + uid + ", not to its account " + owner.name() + " (uid " + owner.uid()
                     + "), so the guest cannot open it; an administrator must give the disk back to the account.");
+        }
+    }
+
+    /** A guest boots files of the image store only: no other host file is handed to QEMU. */
+    private void checkBootFiles(BootSource boot) {
+        if (boot instanceof BootSource.FromIso iso) {
+            images.requireFile(iso.iso(), ImageFormat.ISO.extension());
+        } else if (boot instanceof BootSource.FromKernel kernel) {
+            images.requireFile(kernel.kernel(), KERNEL);
+            images.requireFile(kernel.initrd(), INITRD);
         }
     }
 

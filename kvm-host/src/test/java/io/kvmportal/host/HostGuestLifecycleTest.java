@@ -84,15 +84,14 @@ class HostGuestLifecycleTest {
         Path upload = host.incomingImages().resolve("upload.qcow2");
         Files.copy(image.baseDisk(), upload, StandardCopyOption.REPLACE_EXISTING);
         BaseImage base = host.admitImage(upload, ImageFormat.QCOW2, 1L << 30);
-        Path kernel = readable(image.kernel());
-        Path initrd = readable(image.initrd());
+        BootSource.FromKernel boot = host.admitBootFiles(base, image.kernel(), image.initrd(),
+                "console=tty1 console=ttyS0 quiet");
 
         GuestDisk disk = host.createDisk(uuid, login, Optional.of(base), 64L << 20);
         int uid = (int) Files.getAttribute(disk.path(), "unix:uid");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(disk.path())));
 
-        int pid = host.start(new GuestDefinition(uuid, "kvmptest-life", login, 1, 128,
-                new BootSource.FromKernel(kernel, initrd, "console=tty1 console=ttyS0 quiet"), Nic.USER));
+        int pid = host.start(new GuestDefinition(uuid, "kvmptest-life", login, 1, 128, boot, Nic.USER));
         assertEquals(uid, host.processView(uuid).orElseThrow().uid(), "QEMU runs as the disk's owner");
         KvmHostKind kind = KvmHostKind.observed();
         LinuxAccount account = LinuxAccounts.lookup(LinuxAccountName.forLogin(login)).orElseThrow();
@@ -140,13 +139,6 @@ class HostGuestLifecycleTest {
             }
             return new String(greeting.array(), StandardCharsets.US_ASCII);
         }
-    }
-
-    private Path readable(Path file) throws Exception {
-        Path copy = dataDir.resolve(file.getFileName());
-        Files.copy(file, copy);
-        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("r--r--r--"));
-        return copy;
     }
 
     private static void awaitBanner(Path serialLog) throws Exception {

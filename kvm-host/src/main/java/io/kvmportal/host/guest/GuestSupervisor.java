@@ -1,6 +1,7 @@
 package io.kvmportal.host.guest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kvmportal.host.kvm.GuestFileReader;
 import io.kvmportal.host.qemu.GuestExit;
 import io.kvmportal.host.qemu.GuestProcess;
 import io.kvmportal.host.qemu.GuestSpec;
@@ -10,7 +11,9 @@ import io.kvmportal.host.qemu.QemuLauncher;
 import io.kvmportal.host.qemu.RunAs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +36,9 @@ public final class GuestSupervisor implements AutoCloseable {
     private static final Duration ATTACH_STEP = Duration.ofMillis(250);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration EXIT_WAIT = Duration.ofSeconds(15);
+    /** Far above any screen's PNG (a 2560x1600 one of noise is about 12 MiB), so a runaway file is not read whole. */
+    private static final int MAX_SCREENSHOT_BYTES = 64 << 20;
+    private static final int LOG_TAIL_BYTES = 1500;
     private final Map<UUID, GuestProcess> running = new ConcurrentHashMap<>();
     private final GuestExitListener listener;
     private final Duration startTimeout;
@@ -132,15 +138,21 @@ public final class GuestSupervisor implements AutoCloseable {
         qmp(require(uuid), "system_reset");
     }
 
-    /** The guest's screen as a PNG. */
+    /**
+     * The guest's screen as a PNG. QEMU writes it as the account into the account's directory, where the account
+     * could swap it for a link to a host file before root reads it: so it is read as the account's plain file only.
+     */
     public byte[] screenshot(UUID uuid, Path runDirectory) {
         GuestProcess guest = require(uuid);
         Path file = runDirectory.resolve("screendump-" + UUID.randomUUID() + ".png");
         try {
             guest.qmp().execute("screendump", Map.of("filename", file.toString(), "format", "png"), COMMAND_TIMEOUT);
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw failed(uuid, "screenshot", e);
+            GuestFileReader.Chunk png = GuestFileReader.read(file, ownerOf(runDirectory), 0, MAX_SCREENSHOT_BYTES);
+            if (png.size() > MAX_SCREENSHOT_BYTES) {
+                throw new IllegalStateException("a screenshot of " + png.size() + " bytes, above "
+                        + MAX_SCREENSHOT_BYTES);
+            }
+            return png.bytes();
         } catch (RuntimeException e) {
             throw failed(uuid, "screenshot", e);
         } finally {
@@ -247,15 +259,29 @@ public final class GuestSupervisor implements AutoCloseable {
                 what + " of guest " + uuid + " failed: " + e.getMessage(), e);
     }
 
-    /** The end of QEMU's own output: why it refused to start, in its words. */
+    /**
+     * The end of QEMU's own output: why it refused to start, in its words. Read as the run directory's owner's plain
+     * file only: the account could have made qemu.log a link to a host file, whose content would be the answer.
+     */
     static String logTail(GuestSpec spec) {
         Path log = spec.runDirectory().resolve("qemu.log");
         try {
-            String text = Files.exists(log) ? Files.readString(log) : "";
-            String tail = text.length() > 1500 ? text.substring(text.length() - 1500) : text;
+            if (!Files.exists(log, LinkOption.NOFOLLOW_LINKS)) {
+                return "(QEMU printed nothing)";
+            }
+            byte[] bytes = GuestFileReader.read(log, ownerOf(spec.runDirectory()), -1, LOG_TAIL_BYTES).bytes();
+            String tail = new String(bytes, StandardCharsets.UTF_8);
             return tail.isBlank() ? "(QEMU printed nothing)" : tail.strip();
-        } catch (IOException e) {
+        } catch (RuntimeException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static String ownerOf(Path runDirectory) {
+        try {
+            return Files.getOwner(runDirectory, LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot tell who owns " + runDirectory, e);
         }
     }
 

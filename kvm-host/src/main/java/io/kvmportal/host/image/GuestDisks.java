@@ -27,6 +27,11 @@ import io.kvmportal.host.exec.Command;
  */
 public final class GuestDisks {
     public static final String DISK = "disk.qcow2";
+    /**
+     * 1 PiB: beyond any quota, and below qcow2's limit with its default 64 KiB clusters (2 PiB), so a size that
+     * passes never makes qemu-img fail after the guest's directory exists.
+     */
+    public static final long MAX_DISK_BYTES = 1L << 50;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Set<PosixFilePermission> OTHERS_WRITE = Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
@@ -41,25 +46,33 @@ public final class GuestDisks {
         if (base.format() == ImageFormat.ISO) {
             throw new IllegalArgumentException("image " + base.id() + " is an ISO: install media, not a base for a disk");
         }
+        checkSize(sizeBytes);
         if (sizeBytes < base.virtualSize()) {
             throw new IllegalArgumentException("disk size " + sizeBytes + " is below the base image's " + base.virtualSize());
         }
+        Path backing = store.require(base);
         Path disk = prepare(guestDir, owner);
         asOwner(owner, "/usr/bin/qemu-img", "create", "-q", "-f", "qcow2", "-F", base.format().qemuName(),
-                "-b", store.path(base).toString(), disk.toString(), Long.toString(sizeBytes));
+                "-b", backing.toString(), disk.toString(), Long.toString(sizeBytes));
         asOwner(owner, "/usr/bin/chmod", "0600", "--", disk.toString());
         return new GuestDisk(disk, sizeBytes, Optional.of(base.id()));
     }
 
     /** An empty qcow2 disk of {@code sizeBytes}, for a guest installed from an ISO. */
     public GuestDisk createEmpty(Path guestDir, LinuxAccount owner, long sizeBytes) {
-        if (sizeBytes <= 0) {
-            throw new IllegalArgumentException("disk size " + sizeBytes + " must be positive");
-        }
+        checkSize(sizeBytes);
         Path disk = prepare(guestDir, owner);
         asOwner(owner, "/usr/bin/qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), Long.toString(sizeBytes));
         asOwner(owner, "/usr/bin/chmod", "0600", "--", disk.toString());
         return new GuestDisk(disk, sizeBytes, Optional.empty());
+    }
+
+    /** Refuses a size no disk can have, before anything is made for it. */
+    public static void checkSize(long sizeBytes) {
+        if (sizeBytes <= 0 || sizeBytes > MAX_DISK_BYTES) {
+            throw new IllegalArgumentException("disk size " + sizeBytes + " is not between 1 and " + MAX_DISK_BYTES
+                    + " bytes");
+        }
     }
 
     /** Unlinks the guest's disk (never follows a symlink). Returns false if there was none. */

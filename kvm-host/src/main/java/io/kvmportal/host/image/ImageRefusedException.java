@@ -6,7 +6,7 @@ import java.util.Objects;
 public final class ImageRefusedException extends RuntimeException {
     /** Why an image was refused. */
     public enum Reason {
-        /** Its real path is not inside the image store. */
+        /** Not a file of the image store: its real path is outside it, or the store has no such file of its own. */
         OUTSIDE_STORE,
         /** A symlink, directory, device, or a file with more than one hard link. */
         NOT_REGULAR_FILE,

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The directory of base images. Layout and modes:
@@ -24,6 +26,8 @@ import java.util.UUID;
  */
 public final class ImageStore {
     private static final String INCOMING = "incoming";
+    private static final Pattern STORE_NAME =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.[a-z0-9]{1,8}");
 
     private final Path root;
     private final Path incoming;
@@ -99,6 +103,44 @@ public final class ImageStore {
     /** The image's file. */
     public Path path(BaseImage image) {
         return root.resolve(image.fileName());
+    }
+
+    /** The image's file, which must be in the store: see {@link #requireFile}. */
+    public Path require(BaseImage image) {
+        return requireFile(path(image), image.format().extension());
+    }
+
+    /**
+     * {@code file} if it is one of the store's own: directly in its root, named {@code <uuid>.<extension>} as the
+     * store names what it keeps, a regular file (not a link) of root's. A caller that names any other file (a host
+     * file, one in incoming, an id the store never gave) is refused, so no path it makes up reaches QEMU.
+     */
+    public Path requireFile(Path file, String extension) {
+        String name = file == null || file.getFileName() == null ? "" : file.getFileName().toString();
+        if (file == null || !file.isAbsolute() || !root.equals(file.getParent()) || !STORE_NAME.matcher(name).matches()
+                || !name.endsWith("." + extension)) {
+            throw new ImageRefusedException(OUTSIDE_STORE, quoted(file) + " is not a ." + extension + " file of the"
+                    + " image store " + root);
+        }
+        try {
+            PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isRegularFile() && (Integer) Files.getAttribute(file, "unix:uid",
+                    LinkOption.NOFOLLOW_LINKS) == 0) {
+                return file;
+            }
+        } catch (IOException e) {
+            throw new ImageRefusedException(OUTSIDE_STORE, "no image " + name + " in the store (" + e.getMessage()
+                    + ")");
+        }
+        throw new ImageRefusedException(OUTSIDE_STORE, name + " in the store is not a regular file of root's");
+    }
+
+    // The path came from the caller: it may hold control characters or be huge.
+    private static String quoted(Path file) {
+        String text = String.valueOf(file);
+        return "\"" + (text.length() > 120 ? text.substring(0, 120) + "..." : text).replaceAll("\\p{Cntrl}", "?")
+                + "\"";
     }
 
     /** Deletes the image's file; guests still built on it must be gone first. */

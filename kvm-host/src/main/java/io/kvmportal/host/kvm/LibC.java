@@ -8,7 +8,9 @@ import jnr.ffi.types.u_int64_t;
 /** The few libc calls kvm-host needs, raw: they return -1 and leave errno; {@link Posix} checks it. */
 final class LibC {
     static final int O_RDONLY = 0;
+    static final int O_WRONLY = 01;
     static final int O_RDWR = 02;
+    static final int O_APPEND = 02000;
     static final int O_NONBLOCK = 04000;
     static final int O_NOFOLLOW = 0400000;
     static final int O_CLOEXEC = 02000000;

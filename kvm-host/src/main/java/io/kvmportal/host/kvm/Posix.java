@@ -22,6 +22,12 @@ final class Posix {
                 path + ", O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC");
     }
 
+    /** Opens for appending without following a final symbolic link and without waiting for a FIFO's reader. */
+    static int openAppendNoFollow(String path) {
+        return check(libc().open(path, LibC.O_WRONLY | LibC.O_APPEND | LibC.O_NOFOLLOW | LibC.O_NONBLOCK
+                | LibC.O_CLOEXEC), "open", path + ", O_WRONLY|O_APPEND|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC");
+    }
+
     static int ioctl(int fd, long request, long argument) {
         String described = "fd " + fd + ", 0x" + Long.toHexString(request) + ", " + argument;
         return check(libc().ioctl(fd, request, argument), "ioctl", described);

@@ -3,12 +3,13 @@ package io.kvmportal.host.qemu;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import io.kvmportal.host.kvm.GuestFileReader;
 import io.kvmportal.host.kvm.Processes;
 import io.kvmportal.host.kvm.Signal;
 
@@ -23,6 +24,7 @@ import io.kvmportal.host.kvm.Signal;
  */
 public final class GuestProcess implements AutoCloseable {
     private static final Duration EXIT_CONFIRMATION = Duration.ofSeconds(10);
+    private static final int MAX_PID_FILE_BYTES = 16;
 
     private final GuestSpec spec;
     private final int pid;
@@ -114,18 +116,27 @@ public final class GuestProcess implements AutoCloseable {
                 : new GuestExit(pid, true, event.data().path("reason").asText("unknown"));
     }
 
+    /**
+     * The pid in QEMU's pid file. The run directory is the account's, so the file is read only as a plain file of
+     * the directory's owner (see {@link GuestFileReader}): a planted link would have root read, and echo, a host file.
+     */
     static int readPid(Path pidFile) {
-        try {
-            String text = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
-            if (!text.matches("[1-9][0-9]{0,9}")) {
-                throw new GuestNotRunningException("pid file " + pidFile + " holds \"" + text + "\", not a pid");
-            }
-            return Integer.parseInt(text);
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(pidFile, LinkOption.NOFOLLOW_LINKS)) {
             throw new GuestNotRunningException("no pid file " + pidFile);
-        } catch (IOException e) {
+        }
+        String text;
+        try {
+            String owner = Files.getOwner(pidFile.getParent(), LinkOption.NOFOLLOW_LINKS).getName();
+            text = new String(GuestFileReader.read(pidFile, owner, 0, MAX_PID_FILE_BYTES).bytes(),
+                    StandardCharsets.US_ASCII).strip();
+        } catch (IOException | RuntimeException e) {
             throw new GuestNotRunningException("cannot read pid file " + pidFile + ": " + e.getMessage());
         }
+        if (!text.matches("[1-9][0-9]{0,9}")) {
+            throw new GuestNotRunningException("pid file " + pidFile + " holds \"" + text.replaceAll("\\p{Cntrl}", "?")
+                    + "\", not a pid");
+        }
+        return Integer.parseInt(text);
     }
 
     /** True if {@code pid} runs with "-uuid <this guest's uuid>" among its arguments. */

@@ -33,6 +33,17 @@ public record GuestSpec(String name, UUID uuid, int vcpus, int memoryMib, Option
         }
     }
 
+    /**
+     * Checks what a caller (the portal) gives for a guest, before the host makes anything for it: the same rules as
+     * the spec's, for the values the caller chooses.
+     */
+    public static void checkDefinition(String name, UUID uuid, int vcpus, int memoryMib, BootSource boot, Nic nic) {
+        List<String> problems = GuestSpecRules.problems(name, uuid, vcpus, memoryMib, boot, nic);
+        if (!problems.isEmpty()) {
+            throw new InvalidGuestSpecException(problems);
+        }
+    }
+
     public static Builder builder() {
         return new Builder();
     }

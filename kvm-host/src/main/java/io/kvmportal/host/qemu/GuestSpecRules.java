@@ -24,12 +24,7 @@ final class GuestSpecRules {
     static List<String> problems(String name, UUID uuid, int vcpus, int memoryMib, Optional<Path> disk, BootSource boot,
             Accelerator accelerator, Nic nic, Path runDirectory) {
         List<String> problems = new ArrayList<>();
-        if (name == null || !NAME.matcher(name).matches()) {
-            problems.add("name " + quoted(name) + " is not 1-63 of A-Z a-z 0-9 . _ - starting with a letter or digit");
-        }
-        required(problems, "uuid", uuid);
-        range(problems, "vCPUs", vcpus, "", GuestSpec.MIN_VCPUS, GuestSpec.MAX_VCPUS);
-        range(problems, "memory", memoryMib, " MiB", GuestSpec.MIN_MEMORY_MIB, GuestSpec.MAX_MEMORY_MIB);
+        identityAndSize(problems, name, uuid, vcpus, memoryMib);
         if (disk == null) {
             problems.add("disk must be a path or empty, not null");
         } else {
@@ -42,6 +37,24 @@ final class GuestSpecRules {
         required(problems, "NIC", nic);
         runDirectory(problems, runDirectory);
         return problems;
+    }
+
+    /** The rules for what a caller gives (the host adds the disk, run directory and accelerator); it has a disk. */
+    static List<String> problems(String name, UUID uuid, int vcpus, int memoryMib, BootSource boot, Nic nic) {
+        List<String> problems = new ArrayList<>();
+        identityAndSize(problems, name, uuid, vcpus, memoryMib);
+        boot(problems, boot, true);
+        required(problems, "NIC", nic);
+        return problems;
+    }
+
+    private static void identityAndSize(List<String> problems, String name, UUID uuid, int vcpus, int memoryMib) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            problems.add("name " + quoted(name) + " is not 1-63 of A-Z a-z 0-9 . _ - starting with a letter or digit");
+        }
+        required(problems, "uuid", uuid);
+        range(problems, "vCPUs", vcpus, "", GuestSpec.MIN_VCPUS, GuestSpec.MAX_VCPUS);
+        range(problems, "memory", memoryMib, " MiB", GuestSpec.MIN_MEMORY_MIB, GuestSpec.MAX_MEMORY_MIB);
     }
 
     private static void boot(List<String> problems, BootSource boot, boolean hasDisk) {
@@ -119,6 +132,8 @@ final class GuestSpecRules {
     }
 
     private static String quoted(String value) {
-        return value == null ? "null" : "\"" + value.replaceAll("\\p{Cntrl}", "?") + "\"";
+        // A refused value may be huge: cut, so the message stays one line of a log.
+        String shown = value == null ? null : value.length() > 200 ? value.substring(0, 200) + "..." : value;
+        return shown == null ? "null" : "\"" + shown.replaceAll("\\p{Cntrl}", "?") + "\"";
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.kvmportal.host.kvm.GuestLogFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,21 +47,20 @@ public final class QemuLauncher {
         Files.createDirectories(dir);
         // The sockets inside give control of the guest: nobody but the owner may reach them.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        Path log = dir.resolve("qemu.log");
-        if (!Files.exists(log)) {
-            Files.createFile(log);
-        }
         if (runAs.isPresent()) {
             chown(dir, runAs.get());
-            chown(log, runAs.get());
         }
         List<String> argv = argv(spec, runAs);
         LOG.info("spawn {}", argv);
-        return new ProcessBuilder(argv)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+        // The account may have planted anything as qemu.log: root appends QEMU's output only to the file checked here.
+        try (GuestLogFile log = GuestLogFile.openForAppend(dir.resolve("qemu.log"), runAs.map(RunAs::uid).orElse(0),
+                runAs.map(RunAs::gid).orElse(0))) {
+            return new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.path().toFile()))
+                    .start();
+        }
     }
 
     private static void chown(Path path, RunAs account) throws IOException {

@@ -28,8 +28,7 @@ final class BenchGuests implements AutoCloseable {
     final String login = TestNames.random();
     final String cgroupParent = TestNames.random();
     private final BaseImage base;
-    private final Path kernel;
-    private final Path initrd;
+    private final BootSource.FromKernel boot;
     /** Every guest made here, to force off whatever a failed run leaves running. */
     private final List<UUID> running = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -43,8 +42,7 @@ final class BenchGuests implements AutoCloseable {
         Path upload = host.incomingImages().resolve("bench.qcow2");
         Files.copy(image.baseDisk(), upload);
         base = host.admitImage(upload, ImageFormat.QCOW2, 1L << 30);
-        kernel = readable(image.kernel());
-        initrd = readable(image.initrd());
+        boot = host.admitBootFiles(base, image.kernel(), image.initrd(), "console=tty1 console=ttyS0 quiet");
     }
 
     GuestDefinition newGuest(String name, int memoryMib) {
@@ -52,7 +50,7 @@ final class BenchGuests implements AutoCloseable {
         running.add(uuid);
         host.createDisk(uuid, login, Optional.of(base), 64L << 20);
         return new GuestDefinition(uuid, name, login, 1, memoryMib,
-                new BootSource.FromKernel(kernel, initrd, "console=tty1 console=ttyS0 quiet"), Nic.USER);
+                boot, Nic.USER);
     }
 
     Path serialLog(GuestDefinition guest) {
@@ -97,12 +95,5 @@ final class BenchGuests implements AutoCloseable {
         List<Double> sorted = millis.stream().sorted().toList();
         return String.format(Locale.ROOT, "median %.1f ms (min %.1f, max %.1f, n=%d)", median(millis),
                 sorted.get(0), sorted.get(sorted.size() - 1), sorted.size());
-    }
-
-    private Path readable(Path file) throws IOException {
-        Path copy = dataDir.resolve(file.getFileName());
-        Files.copy(file, copy);
-        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("r--r--r--"));
-        return copy;
     }
 }

@@ -110,6 +110,20 @@ class GuestProcessTest {
         assertEquals(4242, GuestProcess.readPid(file));
     }
 
+    /** The run directory is the account's: a qemu.pid it made a link (to a host file, another pid file) is not read. */
+    @Test
+    void aPidFileThatIsALinkIsNotFollowed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("qemu.pid");
+        Path secret = Files.writeString(dir.resolve("shadow"), "root:$6$planted-secret:19000::::::\n");
+        Files.createSymbolicLink(file, secret);
+        GuestNotRunningException refused = assertThrows(GuestNotRunningException.class,
+                () -> GuestProcess.readPid(file));
+        assertFalse(refused.getMessage().contains("planted-secret"), refused.getMessage());
+
+        Files.writeString(secret, "4242\n");
+        assertThrows(GuestNotRunningException.class, () -> GuestProcess.readPid(file));
+    }
+
     @Test
     void signalsRefuseGroupAndInitPids() {
         for (int pid : new int[] {-1, 0, 1}) {

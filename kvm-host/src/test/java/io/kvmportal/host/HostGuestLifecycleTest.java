@@ -17,9 +17,9 @@ import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.GuestExit;
 import io.kvmportal.host.qemu.Nic;
 import io.kvmportal.host.testing.AsAccount;
-import io.kvmportal.host.testing.HostLeftovers;
 import io.kvmportal.host.testing.KvmHostKind;
 import io.kvmportal.host.testing.TestGuestImage;
+import io.kvmportal.host.testing.ScratchHost;
 import io.kvmportal.host.testing.TestNames;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -49,33 +49,22 @@ class HostGuestLifecycleTest {
     private final LinkedBlockingQueue<GuestExit> exits = new LinkedBlockingQueue<>();
     private final String login = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
-    private final String cgroupParent = TestNames.random();
+    private ScratchHost scratch;
+    private String cgroupParent;
     private Path dataDir;
     private Host host;
 
     @BeforeEach
     void host() throws Exception {
-        dataDir = TestNames.tempDirectory();
-        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
-        host = new Host(new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
-                dataDir.resolve(HostConfig.INSTALLATION_ID), io.kvmportal.host.kvm.Accelerator.AUTO,
-                Duration.ofSeconds(60), cgroupParent),
-                (guest, exit) -> exits.add(exit));
+        scratch = new ScratchHost(io.kvmportal.host.kvm.Accelerator.AUTO, (guest, exit) -> exits.add(exit));
+        host = scratch.host();
+        dataDir = scratch.dataDir();
+        cgroupParent = scratch.cgroupParent();
     }
 
     @AfterEach
     void removeEverything() throws Exception {
-        try {
-            if (host.state(uuid) != RunState.NOT_RUNNING) {
-                host.forceOff(uuid);
-            }
-            host.close();
-        } finally {
-            HostLeftovers.removeAccountOf(login);
-            new GuestCgroups(cgroupParent).destroy(uuid.toString());
-            new GuestCgroups(cgroupParent).removeParentIfEmpty();
-            TestNames.deleteTree(dataDir);
-        }
+        scratch.remove(uuid, login);
     }
 
     @Test

@@ -20,12 +20,11 @@ import io.kvmportal.host.kvm.Accelerator;
 import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.InvalidGuestSpecException;
 import io.kvmportal.host.qemu.Nic;
-import io.kvmportal.host.testing.HostLeftovers;
+import io.kvmportal.host.testing.ScratchHost;
 import io.kvmportal.host.testing.TestNames;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -49,32 +48,22 @@ class HostHostileInputTest {
     private static final long DISK = 64L << 20;
     private final String login = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
-    private final String cgroupParent = TestNames.random();
+    private ScratchHost scratch;
+    private String cgroupParent;
     private Path dataDir;
     private Host host;
 
     @BeforeEach
     void host() throws Exception {
-        dataDir = TestNames.tempDirectory();
-        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
-        host = new Host(new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
-                dataDir.resolve(HostConfig.INSTALLATION_ID), Accelerator.TCG, Duration.ofSeconds(60), cgroupParent),
-                (guest, exit) -> { });
+        scratch = new ScratchHost(Accelerator.TCG, (guest, exit) -> { });
+        host = scratch.host();
+        dataDir = scratch.dataDir();
+        cgroupParent = scratch.cgroupParent();
     }
 
     @AfterEach
     void removeEverything() throws Exception {
-        try {
-            if (host.state(uuid) != RunState.NOT_RUNNING) {
-                host.forceOff(uuid);
-            }
-            host.close();
-        } finally {
-            HostLeftovers.removeAccountOf(login);
-            new GuestCgroups(cgroupParent).destroy(uuid.toString());
-            new GuestCgroups(cgroupParent).removeParentIfEmpty();
-            TestNames.deleteTree(dataDir);
-        }
+        scratch.remove(uuid, login);
     }
 
     static Stream<String> hostileLogins() {

@@ -13,13 +13,12 @@ import io.kvmportal.host.image.GuestDisk;
 import io.kvmportal.host.kvm.Accelerator;
 import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.Nic;
-import io.kvmportal.host.testing.HostLeftovers;
+import io.kvmportal.host.testing.ScratchHost;
 import io.kvmportal.host.testing.TestNames;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -36,36 +35,25 @@ class HostPlantedFilesTest {
     private final String login = TestNames.random();
     private final String otherLogin = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
-    private final String cgroupParent = TestNames.random();
+    private ScratchHost scratch;
+    private String cgroupParent;
     private Path dataDir;
     private Path secret;
     private Host host;
 
     @BeforeEach
     void host() throws Exception {
-        dataDir = TestNames.tempDirectory();
-        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
+        scratch = new ScratchHost(Accelerator.TCG, (guest, exit) -> { });
+        host = scratch.host();
+        dataDir = scratch.dataDir();
+        cgroupParent = scratch.cgroupParent();
         secret = Files.writeString(dataDir.resolve("shadow"), SECRET);
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        host = new Host(new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
-                dataDir.resolve(HostConfig.INSTALLATION_ID), Accelerator.TCG, Duration.ofSeconds(60), cgroupParent),
-                (guest, exit) -> { });
     }
 
     @AfterEach
     void removeEverything() throws Exception {
-        try {
-            if (host.state(uuid) != RunState.NOT_RUNNING) {
-                host.forceOff(uuid);
-            }
-            host.close();
-        } finally {
-            HostLeftovers.removeAccountOf(login);
-            HostLeftovers.removeAccountOf(otherLogin);
-            new GuestCgroups(cgroupParent).destroy(uuid.toString());
-            new GuestCgroups(cgroupParent).removeParentIfEmpty();
-            TestNames.deleteTree(dataDir);
-        }
+        scratch.remove(uuid, login, otherLogin);
     }
 
     /** qemu.log a link to a host file: root neither chowns that file to the account nor appends QEMU's output. */

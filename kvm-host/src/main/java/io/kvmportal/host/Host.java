@@ -118,7 +118,10 @@ public final class Host implements AutoCloseable {
         });
     }
 
-    /** Re-grants /dev/kvm to every account: ACLs on devtmpfs vanish when the node is recreated. */
+    /**
+     * Re-grants /dev/kvm to the logins' accounts in one setfacl run: ACLs on devtmpfs vanish when the node is
+     * recreated. Nothing calls it at start today, as every guest start and re-attach grants its account again.
+     */
     public void reapplyKvmAccess(Collection<String> logins) {
         kvmAccess.reapply(logins.stream().map(LinuxAccountName::forLogin).toList());
     }

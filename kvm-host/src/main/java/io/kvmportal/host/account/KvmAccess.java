@@ -18,7 +18,8 @@ import io.kvmportal.host.exec.Command;
  * so a grant must name the account. Needs root.
  *
  * <p>devtmpfs keeps ACLs only in memory: when the node is recreated (module reload, a new devtmpfs)
- * every grant is gone, so the portal calls {@link #reapply} with all its accounts when it starts.
+ * every grant is gone, so the host grants an account again each time one of its guests starts or is re-attached
+ * ({@code Host.prepareAccount}); {@link #reapply} grants many accounts in one setfacl run.
  *
  * <p>A host without the device (no KVM module, or a container that was not given the node) runs guests under TCG:
  * there is nothing to grant, so grants and revokes do nothing and no account holds an entry.

@@ -50,16 +50,12 @@ class HostGuestLifecycleTest {
     private final String login = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
     private ScratchHost scratch;
-    private String cgroupParent;
-    private Path dataDir;
     private Host host;
 
     @BeforeEach
     void host() throws Exception {
         scratch = new ScratchHost(io.kvmportal.host.kvm.Accelerator.AUTO, (guest, exit) -> exits.add(exit));
         host = scratch.host();
-        dataDir = scratch.dataDir();
-        cgroupParent = scratch.cgroupParent();
     }
 
     @AfterEach
@@ -105,7 +101,7 @@ class HostGuestLifecycleTest {
     /** A guest whose QEMU ended while no portal watched it is not re-attached at the next start, and its cgroup goes. */
     @Test
     void aGuestThatEndedWhileNobodyWatchedLeavesNoCgroup() {
-        GuestCgroups cgroups = new GuestCgroups(cgroupParent);
+        GuestCgroups cgroups = new GuestCgroups(scratch.cgroupParent());
         cgroups.create(uuid.toString(), 256L << 20, GuestCgroups.CPU_PERIOD_MICROS);
 
         assertFalse(host.reattach(new GuestDefinition(uuid, "kvmptest-gone", login, 1, 128, new BootSource.FromDisk(),

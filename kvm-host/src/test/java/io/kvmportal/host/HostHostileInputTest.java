@@ -49,16 +49,12 @@ class HostHostileInputTest {
     private final String login = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
     private ScratchHost scratch;
-    private String cgroupParent;
-    private Path dataDir;
     private Host host;
 
     @BeforeEach
     void host() throws Exception {
         scratch = new ScratchHost(Accelerator.TCG, (guest, exit) -> { });
         host = scratch.host();
-        dataDir = scratch.dataDir();
-        cgroupParent = scratch.cgroupParent();
     }
 
     @AfterEach
@@ -86,7 +82,7 @@ class HostHostileInputTest {
                 () -> host.start(definition("kvmptest-guest", hostile, 1, 128, new BootSource.FromDisk())),
                 () -> host.reattach(definition("kvmptest-guest", hostile, 1, 128, new BootSource.FromDisk())))
                 .map(call -> () -> assertThrows(AccountRefusedException.class, call)));
-        assertFalse(Files.exists(dataDir.resolve("guests").resolve(dirName(uuid))), "no guest directory");
+        assertFalse(Files.exists(scratch.dataDir().resolve("guests").resolve(dirName(uuid))), "no guest directory");
     }
 
     /** "root" is a login like any other: its account is kvmp-root, never root, and root is never removed. */
@@ -161,7 +157,7 @@ class HostHostileInputTest {
                         store.resolve(fake + ".initrd"), ""),
                 new BootSource.FromIso(Path.of("/etc/shadow")),
                 new BootSource.FromIso(store.resolve(fake + ".iso")),
-                new BootSource.FromIso(dataDir.resolve(HostConfig.INSTALLATION_ID)));
+                new BootSource.FromIso(scratch.dataDir().resolve(HostConfig.INSTALLATION_ID)));
 
         for (BootSource boot : hostile) {
             ImageRefusedException refused = assertThrows(ImageRefusedException.class,
@@ -208,7 +204,7 @@ class HostHostileInputTest {
     /** Uploads are admitted only from the store's incoming directory: not a host file named by path. */
     @Test
     void anUploadOutsideIncomingIsNotAdmitted() throws Exception {
-        Path secret = Files.writeString(dataDir.resolve("secret"), "secret");
+        Path secret = Files.writeString(scratch.dataDir().resolve("secret"), "secret");
         for (Path path : new Path[] {Path.of("/etc/shadow"), secret, host.incomingImages().resolve("../../secret")}) {
             ImageRefusedException refused = assertThrows(ImageRefusedException.class,
                     () -> host.admitImage(path, ImageFormat.RAW, 1L << 30), path.toString());
@@ -247,9 +243,10 @@ class HostHostileInputTest {
 
     private void assertNothingLeft() {
         assertEquals(Optional.empty(), LinuxAccounts.lookup(LinuxAccountName.forLogin(login)), "no account made");
-        assertFalse(Files.exists(dataDir.resolve("guests").resolve(dirName(uuid)), LinkOption.NOFOLLOW_LINKS),
+        assertFalse(Files.exists(scratch.dataDir().resolve("guests").resolve(dirName(uuid)), LinkOption.NOFOLLOW_LINKS),
                 "no guest directory made");
-        assertEquals(Optional.empty(), new GuestCgroups(cgroupParent).find(uuid.toString()), "no cgroup made");
+        assertEquals(Optional.empty(), new GuestCgroups(scratch.cgroupParent()).find(uuid.toString()),
+                "no cgroup made");
         assertEquals(RunState.NOT_RUNNING, host.state(uuid), "no QEMU started");
     }
 

@@ -36,8 +36,6 @@ class HostPlantedFilesTest {
     private final String otherLogin = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
     private ScratchHost scratch;
-    private String cgroupParent;
-    private Path dataDir;
     private Path secret;
     private Host host;
 
@@ -45,9 +43,7 @@ class HostPlantedFilesTest {
     void host() throws Exception {
         scratch = new ScratchHost(Accelerator.TCG, (guest, exit) -> { });
         host = scratch.host();
-        dataDir = scratch.dataDir();
-        cgroupParent = scratch.cgroupParent();
-        secret = Files.writeString(dataDir.resolve("shadow"), SECRET);
+        secret = Files.writeString(scratch.dataDir().resolve("shadow"), SECRET);
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
     }
 
@@ -133,7 +129,8 @@ class HostPlantedFilesTest {
         assertTrue(Files.exists(disk.path(), LinkOption.NOFOLLOW_LINKS), "the owner's disk is still there");
         assertEquals("owner's console", Files.readString(serial));
         assertEquals(RunState.NOT_RUNNING, host.state(uuid));
-        assertEquals(Optional.empty(), new GuestCgroups(cgroupParent).find(uuid.toString()), "no cgroup made");
+        assertEquals(Optional.empty(), new GuestCgroups(scratch.cgroupParent()).find(uuid.toString()),
+                "no cgroup made");
     }
 
     private GuestDefinition guest() {

@@ -1,0 +1,6 @@
+package io.kvmportal.agent;
+
+/** A guest's network card. */
+public enum Nic {
+    NONE, USER
+}

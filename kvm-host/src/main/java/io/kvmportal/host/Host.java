@@ -13,6 +13,7 @@ import io.kvmportal.host.guest.GuestExitListener;
 import io.kvmportal.host.guest.GuestSockets;
 import io.kvmportal.host.guest.GuestSupervisor;
 import io.kvmportal.host.guest.RunState;
+import io.kvmportal.host.guest.RunStateListener;
 import io.kvmportal.host.image.BaseImage;
 import io.kvmportal.host.image.GuestDisk;
 import io.kvmportal.host.image.GuestDisks;
@@ -36,7 +37,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Collection;
@@ -53,35 +53,45 @@ import org.slf4j.LoggerFactory;
 public final class Host implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
     private static final long CPU_PERIOD = GuestCgroups.CPU_PERIOD_MICROS;
-    private static final String KERNEL = "vmlinuz";
-    private static final String INITRD = "initrd";
     private final HostConfig config;
     private final KvmProbe kvmProbe;
     private final LinuxAccounts accounts;
     private final KvmAccess kvmAccess;
     private final LoginLocks loginLocks = new LoginLocks();
     private final ImageStore images;
+    private final ImageDoor imageDoor;
     private final GuestDisks disks;
     private final GuestCgroups cgroups;
     private final GuestSupervisor supervisor;
 
     public Host(HostConfig config, GuestExitListener listener) {
-        this(config, listener, new KvmProbe(), new KvmAccess());
+        this(config, listener, (guest, state) -> { });
+    }
+
+    /** Told of a guest's QEMU ending and, from its QMP events, of its pausing and resuming. */
+    public Host(HostConfig config, GuestExitListener listener, RunStateListener runStates) {
+        this(config, listener, runStates, new KvmProbe(), new KvmAccess());
     }
 
     /** For tests: the probe and the grants on a node of the test's own instead of /dev/kvm. */
     Host(HostConfig config, GuestExitListener listener, KvmProbe kvmProbe, KvmAccess kvmAccess) {
+        this(config, listener, (guest, state) -> { }, kvmProbe, kvmAccess);
+    }
+
+    private Host(HostConfig config, GuestExitListener listener, RunStateListener runStates, KvmProbe kvmProbe,
+                 KvmAccess kvmAccess) {
         this.config = config;
         this.kvmProbe = kvmProbe;
         this.kvmAccess = kvmAccess;
         this.accounts = new LinuxAccounts(InstallationIdFile.loadOrCreate(config.installationIdFile()));
         this.images = ImageStore.open(config.imagesRoot());
         this.disks = new GuestDisks(images);
+        this.imageDoor = new ImageDoor(images, disks, config.guestsRoot());
         this.cgroups = new GuestCgroups(config.cgroupParent());
         this.supervisor = new GuestSupervisor((uuid, exit) -> {
             cgroups.destroy(uuid.toString());
             listener.exited(uuid, exit);
-        }, config.startTimeout());
+        }, config.startTimeout(), runStates);
     }
 
     /** What this host offers, as the portal process sees it. */
@@ -142,57 +152,9 @@ public final class Host implements AutoCloseable {
         return removal;
     }
 
-    /** Where uploads are written before {@link #admitImage}. */
-    public Path incomingImages() {
-        return images.incoming();
-    }
-
-    /** Inspects an upload and, if it is what it claims to be, keeps it read-only in the store. */
-    public BaseImage admitImage(Path uploaded, ImageFormat format, long maxVirtualBytes) {
-        return images.admit(uploaded, format, maxVirtualBytes);
-    }
-
-    /**
-     * Deletes an image's file and its boot files, if it has any: one whose publication failed after it was admitted,
-     * or a withdrawn one that no guest uses any more (the caller knows; a guest's overlay would lose its base).
-     */
-    public void removeImage(BaseImage image) {
-        BootSource.FromKernel boot = bootFiles(image, "");
-        try {
-            Files.deleteIfExists(boot.kernel());
-            Files.deleteIfExists(boot.initrd());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the boot files of image " + image.id(), e);
-        }
-        images.remove(image);
-    }
-
-    public Path imagePath(BaseImage image) {
-        return images.path(image);
-    }
-
-    /**
-     * Keeps a kernel and initrd beside {@code base}, root:root 0444, for guests booted directly from them (the
-     * demo image). Only for files the portal built itself: they are not inspected like uploads.
-     */
-    public BootSource.FromKernel admitBootFiles(BaseImage base, Path kernel, Path initrd, String append) {
-        BootSource.FromKernel boot = bootFiles(base, append);
-        try {
-            for (Path[] copy : new Path[][] {{kernel, boot.kernel()}, {initrd, boot.initrd()}}) {
-                Files.copy(copy[0], copy[1], StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(copy[1], PosixFilePermissions.fromString("r--r--r--"));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the boot files of image " + base.id(), e);
-        }
-        return boot;
-    }
-
-    /** Where {@link #admitBootFiles} keeps the kernel and initrd of {@code base}. */
-    public BootSource.FromKernel bootFiles(BaseImage base, String append) {
-        Path root = images.root();
-        return new BootSource.FromKernel(root.resolve(base.id() + "." + KERNEL), root.resolve(base.id() + "." + INITRD),
-                append);
+    /** The image store, by ids: uploads, the demo image, images guests boot, their removal. */
+    public ImageDoor images() {
+        return imageDoor;
     }
 
     /**
@@ -249,6 +211,16 @@ public final class Host implements AutoCloseable {
         return supervisor.shutdown(guest, grace);
     }
 
+    /** Presses the power button and answers at once with the pid of the QEMU it was pressed on. */
+    public int pressPowerButton(UUID guest) {
+        return supervisor.pressPowerButton(guest);
+    }
+
+    /** Forces the guest off if the QEMU of {@code pid} still runs it; empty if that QEMU ended already. */
+    public Optional<GuestExit> forceOffIfStill(UUID guest, int pid) {
+        return supervisor.forceOffIfStill(guest, pid);
+    }
+
     public GuestExit forceOff(UUID guest) {
         return supervisor.forceOff(guest);
     }
@@ -303,17 +275,17 @@ public final class Host implements AutoCloseable {
         return supervisor.processView(guest);
     }
 
-    /** Removes a stopped guest's disk and directory. */
+    /** Removes a stopped guest's disk and directory; nothing (no account made either) if it has none. */
     public void deleteGuest(UUID guest, String login) {
+        LinuxAccountName name = LinuxAccountName.forLogin(login);
         if (supervisor.runningGuests().contains(guest)) {
             throw new GuestCommandException(GuestCommandException.Kind.ALREADY_RUNNING,
                     "The guest is running; stop it before deleting it.");
         }
-        loginLocks.locked(LinuxAccountName.forLogin(login), () -> {
-            LinuxAccount owner = prepareAccount(login);
+        loginLocks.locked(name, () -> {
             Path dir = guestDirectory(guest);
-            if (Files.exists(dir)) {
-                disks.deleteGuestDirectory(dir, owner);
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                disks.deleteGuestDirectory(dir, prepareAccount(login));
             }
         });
     }
@@ -348,8 +320,8 @@ public final class Host implements AutoCloseable {
         if (boot instanceof BootSource.FromIso iso) {
             images.requireFile(iso.iso(), ImageFormat.ISO.extension());
         } else if (boot instanceof BootSource.FromKernel kernel) {
-            images.requireFile(kernel.kernel(), KERNEL);
-            images.requireFile(kernel.initrd(), INITRD);
+            images.requireFile(kernel.kernel(), "vmlinuz");
+            images.requireFile(kernel.initrd(), "initrd");
         }
     }
 
@@ -384,5 +356,10 @@ public final class Host implements AutoCloseable {
     private static long overheadMib(GuestSpec spec) {
         long translation = spec.accelerator() == Accelerator.TCG ? QemuCommandLine.TCG_TRANSLATION_CACHE_MIB : 0;
         return 160 + translation + spec.memoryMib() / 8;
+    }
+
+    /** Hands the guest's screen to the portal: the screen branch fills this in. */
+    public void handScreen(UUID guest, String login, byte[] ticket) {
+        throw new UnsupportedOperationException("screen hand-over: screen branch");
     }
 }

@@ -41,11 +41,17 @@ public final class GuestSupervisor implements AutoCloseable {
     private static final int LOG_TAIL_BYTES = 1500;
     private final Map<UUID, GuestProcess> running = new ConcurrentHashMap<>();
     private final GuestExitListener listener;
+    private final RunStateListener runStates;
     private final Duration startTimeout;
 
     public GuestSupervisor(GuestExitListener listener, Duration startTimeout) {
+        this(listener, startTimeout, (guest, state) -> { });
+    }
+
+    public GuestSupervisor(GuestExitListener listener, Duration startTimeout, RunStateListener runStates) {
         this.listener = listener;
         this.startTimeout = startTimeout;
+        this.runStates = runStates;
     }
 
     /** Launches the guest and answers once its QMP is ready. */
@@ -112,6 +118,25 @@ public final class GuestSupervisor implements AutoCloseable {
         } catch (InterruptedException | ExecutionException e) {
             throw failed(uuid, "shutdown", e);
         }
+    }
+
+    /** ACPI power button only, answering at once with the pid of the QEMU it was pressed on. */
+    public int pressPowerButton(UUID uuid) {
+        GuestProcess guest = require(uuid);
+        qmp(guest, "system_powerdown");
+        return guest.pid();
+    }
+
+    /**
+     * Forces the guest off if the QEMU of {@code pid} still runs it (a later start of the guest has another pid and
+     * is left alone); empty if it ended already.
+     */
+    public Optional<GuestExit> forceOffIfStill(UUID uuid, int pid) {
+        GuestProcess guest = running.get(uuid);
+        if (guest == null || guest.pid() != pid) {
+            return Optional.empty();
+        }
+        return Optional.of(forceOff(uuid));
     }
 
     /** Kills QEMU (SIGKILL), as pulling the plug: the guest gets no chance to flush its disks. */
@@ -217,6 +242,13 @@ public final class GuestSupervisor implements AutoCloseable {
 
     private void watch(UUID uuid, GuestProcess guest) {
         running.put(uuid, guest);
+        guest.qmp().addEventListener(event -> {
+            if ("STOP".equals(event.name())) {
+                runStates.changed(uuid, RunState.PAUSED);
+            } else if ("RESUME".equals(event.name())) {
+                runStates.changed(uuid, RunState.RUNNING);
+            }
+        });
         guest.whenExited().whenComplete((exit, error) -> {
             running.remove(uuid, guest);
             GuestExit ended = exit != null ? exit

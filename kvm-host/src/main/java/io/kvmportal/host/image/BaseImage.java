@@ -15,12 +15,26 @@ public record BaseImage(String id, ImageFormat format, long virtualSize, long fi
 
     public BaseImage {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("image id \"" + id + "\" is not a lower-case UUID");
+            throw new IllegalArgumentException("image id " + quoted(id) + " is not a lower-case UUID");
         }
         Objects.requireNonNull(format, "format");
         if (virtualSize <= 0 || fileSize <= 0) {
             throw new IllegalArgumentException("image " + id + ": virtual size " + virtualSize + ", file size " + fileSize);
         }
+    }
+
+    /** Whether {@code id} could be an id the store gave: a lower-case UUID, so never a path or an option. */
+    public static boolean isId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** A value from a caller, shown in a message: escaped and cut, as it may hold control characters or be huge. */
+    static String quoted(String value) {
+        if (value == null) {
+            return "null";
+        }
+        String cut = value.length() > 60 ? value.substring(0, 60) + "..." : value;
+        return "\"" + cut.replaceAll("\\p{Cntrl}", "?") + "\"";
     }
 
     /** Its name in the store: {@code <id>.<qcow2|raw|iso>}. */

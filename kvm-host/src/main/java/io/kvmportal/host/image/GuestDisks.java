@@ -2,6 +2,7 @@ package io.kvmportal.host.image;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.Set;
 
 import io.kvmportal.host.account.LinuxAccount;
 import io.kvmportal.host.exec.Command;
+import io.kvmportal.host.kvm.GuestFileReader;
 
 /**
  * Creates and deletes guests' disks in their run directories.
@@ -32,6 +34,8 @@ public final class GuestDisks {
      * passes never makes qemu-img fail after the guest's directory exists.
      */
     public static final long MAX_DISK_BYTES = 1L << 50;
+    /** qemu-img writes an overlay's backing file name right after the header, well inside this. */
+    private static final int HEADER_BYTES = 4096;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Set<PosixFilePermission> OTHERS_WRITE = Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
@@ -65,6 +69,43 @@ public final class GuestDisks {
         asOwner(owner, "/usr/bin/qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), Long.toString(sizeBytes));
         asOwner(owner, "/usr/bin/chmod", "0600", "--", disk.toString());
         return new GuestDisk(disk, sizeBytes, Optional.empty());
+    }
+
+    /**
+     * The guest directories under {@code guestsRoot} whose disk is an overlay on {@code base}: read from each disk's
+     * qcow2 header (the backing file's name is in its first kilobytes), not by a qemu-img process per guest. The
+     * disk is the account's file, so it is read as the account's plain file only (no link, no FIFO); one that cannot
+     * be read so counts as no overlay on {@code base}.
+     */
+    public List<Path> overlaysOn(BaseImage base, Path guestsRoot) {
+        String backing = store.path(base).toString();
+        List<Path> users = new ArrayList<>();
+        if (!Files.isDirectory(guestsRoot, LinkOption.NOFOLLOW_LINKS)) {
+            return users;
+        }
+        try (DirectoryStream<Path> guests = Files.newDirectoryStream(guestsRoot)) {
+            for (Path dir : guests) {
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && backing.equals(backingOf(dir).orElse(null))) {
+                    users.add(dir);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + guestsRoot, e);
+        }
+        return users;
+    }
+
+    private static Optional<String> backingOf(Path guestDir) {
+        Path disk = guestDir.resolve(DISK);
+        try {
+            if (!Files.exists(disk, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.empty();
+            }
+            String owner = Files.getOwner(guestDir, LinkOption.NOFOLLOW_LINKS).getName();
+            return Qcow2Header.backingFile(GuestFileReader.read(disk, owner, 0, HEADER_BYTES).bytes());
+        } catch (IOException | RuntimeException unreadable) {
+            return Optional.empty();
+        }
     }
 
     /** Refuses a size no disk can have, before anything is made for it. */

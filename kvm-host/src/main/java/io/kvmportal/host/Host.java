@@ -175,6 +175,10 @@ public final class Host implements AutoCloseable {
     /** Starts the guest's QEMU as its account, in a cgroup sized from the guest, and answers its pid. */
     public int start(GuestDefinition guest) {
         checkBootFiles(guest.boot());
+        if (!hasDisk(guest.uuid())) {
+            throw new GuestCommandException(GuestCommandException.Kind.START_FAILED, "Guest " + guest.uuid()
+                    + " has no disk on this host; its disk is made first.");
+        }
         LinuxAccount owner = prepareAccount(guest.login());
         checkDiskOwner(guest.uuid(), owner);
         GuestSpec spec = spec(guest, owner);
@@ -194,8 +198,9 @@ public final class Host implements AutoCloseable {
      * portal watched it had nobody to remove its cgroup then; it goes now.
      */
     public boolean reattach(GuestDefinition guest) {
-        LinuxAccount owner = prepareAccount(guest.login());
-        if (supervisor.reattach(spec(guest, owner))) {
+        // A guest without a directory never ran here: nothing to find, and no account to make for it.
+        if (Files.isDirectory(guestDirectory(guest.uuid()), LinkOption.NOFOLLOW_LINKS)
+                && supervisor.reattach(spec(guest, prepareAccount(guest.login())))) {
             return true;
         }
         try {
@@ -273,6 +278,11 @@ public final class Host implements AutoCloseable {
 
     public Optional<ProcessView> processView(UUID guest) {
         return supervisor.processView(guest);
+    }
+
+    /** Whether the guest has a disk here (made by {@link #createDisk}), as a file of its own, not a link. */
+    public boolean hasDisk(UUID guest) {
+        return Files.exists(guestDirectory(guest).resolve(GuestDisks.DISK), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Removes a stopped guest's disk and directory; nothing (no account made either) if it has none. */

@@ -2,6 +2,7 @@ package io.kvmportal.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvmportal.host.account.AccountRemoval;
@@ -12,7 +13,6 @@ import io.kvmportal.host.cgroup.GuestCgroups;
 import io.kvmportal.host.guest.RunState;
 import io.kvmportal.host.image.BaseImage;
 import io.kvmportal.host.image.GuestDisk;
-import io.kvmportal.host.image.ImageFormat;
 import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.GuestExit;
 import io.kvmportal.host.qemu.Nic;
@@ -26,7 +26,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -65,12 +64,8 @@ class HostGuestLifecycleTest {
 
     @Test
     void aGuestLivesAndDiesAsItsOwnersProcessInItsOwnCgroup() throws Exception {
-        TestGuestImage image = TestGuestImage.get();
-        Path upload = host.incomingImages().resolve("upload.qcow2");
-        Files.copy(image.baseDisk(), upload, StandardCopyOption.REPLACE_EXISTING);
-        BaseImage base = host.admitImage(upload, ImageFormat.QCOW2, 1L << 30);
-        BootSource.FromKernel boot = host.admitBootFiles(base, image.kernel(), image.initrd(),
-                "console=tty1 console=ttyS0 quiet");
+        BaseImage base = host.images().publishDemo(TestGuestImage.cacheRoot());
+        BootSource.FromKernel boot = host.images().kernelBoot(base.id());
 
         GuestDisk disk = host.createDisk(uuid, login, Optional.of(base), 64L << 20);
         int uid = (int) Files.getAttribute(disk.path(), "unix:uid");
@@ -92,9 +87,14 @@ class HostGuestLifecycleTest {
         GuestExit exit = host.shutdown(uuid, Duration.ofSeconds(60));
         assertTrue(exit.clean(), exit.toString());
         assertEquals(exit, exits.poll(5, TimeUnit.SECONDS));
+        IllegalArgumentException inUse = assertThrows(IllegalArgumentException.class,
+                () -> host.images().remove(base.id()), "the guest's disk is an overlay on the image");
+        assertTrue(inUse.getMessage().contains("base of 1 guest disk"), inUse.getMessage());
         host.deleteGuest(uuid, login);
         assertFalse(Files.exists(disk.path().getParent()), "the guest's directory is gone");
-        assertTrue(Files.exists(host.imagePath(base)), "the base image stays for other guests");
+        assertTrue(Files.exists(boot.kernel()), "the base image stays for other guests");
+        host.images().remove(base.id());
+        assertFalse(Files.exists(boot.kernel()) || Files.exists(boot.initrd()), "its boot files go with it");
         assertEquals(AccountRemoval.REMOVED, host.removeAccount(login), "the account goes once its guests have");
     }
 

@@ -16,6 +16,7 @@ import io.kvmportal.host.guest.RunState;
 import io.kvmportal.host.image.BaseImage;
 import io.kvmportal.host.image.ImageFormat;
 import io.kvmportal.host.image.ImageRefusedException;
+import io.kvmportal.host.image.UnknownImageException;
 import io.kvmportal.host.kvm.Accelerator;
 import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.InvalidGuestSpecException;
@@ -147,7 +148,7 @@ class HostHostileInputTest {
     /** Direct kernel boot and ISOs only from the image store: no host file reaches QEMU, nothing is made first. */
     @Test
     void bootFilesOutsideTheStoreAreRefusedBeforeAnythingIsMade() {
-        Path store = host.bootFiles(image(UUID.randomUUID()), "").kernel().getParent();
+        Path store = scratch.dataDir().resolve("images");
         String fake = UUID.randomUUID().toString();
         List<BootSource> hostile = List.of(
                 new BootSource.FromKernel(Path.of("/etc/shadow"), Path.of("/etc/passwd"), ""),
@@ -201,15 +202,25 @@ class HostHostileInputTest {
                 () -> new BaseImage(UUID.randomUUID().toString(), ImageFormat.QCOW2, 1, 0));
     }
 
-    /** Uploads are admitted only from the store's incoming directory: not a host file named by path. */
+    /**
+     * Uploads are admitted by the staging id the host gave, never by a path: an id that is a path, or names a host
+     * file, reaches no file; a well-formed id the host never gave is unknown; an image id must be one of the store.
+     */
     @Test
-    void anUploadOutsideIncomingIsNotAdmitted() throws Exception {
+    void uploadsAndImagesAreNamedByIdsThatReachNoHostFile() throws Exception {
         Path secret = Files.writeString(scratch.dataDir().resolve("secret"), "secret");
-        for (Path path : new Path[] {Path.of("/etc/shadow"), secret, host.incomingImages().resolve("../../secret")}) {
-            ImageRefusedException refused = assertThrows(ImageRefusedException.class,
-                    () -> host.admitImage(path, ImageFormat.RAW, 1L << 30), path.toString());
-            assertEquals(ImageRefusedException.Reason.OUTSIDE_STORE, refused.reason());
+        for (String id : new String[] {"/etc/shadow", secret.toString(), "../../secret", "../secret", "", null,
+                UUID.randomUUID().toString().toUpperCase(), UUID.randomUUID() + "/../../secret"}) {
+            assertThrows(IllegalArgumentException.class, () -> host.images().admit(id, ImageFormat.RAW, 1L << 30),
+                    id);
+            assertThrows(IllegalArgumentException.class, () -> host.images().discard(id), id);
+            assertThrows(IllegalArgumentException.class, () -> host.images().remove(id), id);
+            assertThrows(IllegalArgumentException.class, () -> host.images().kernelBoot(id), id);
         }
+        String unknown = UUID.randomUUID().toString();
+        assertThrows(UnknownImageException.class, () -> host.images().admit(unknown, ImageFormat.RAW, 1L << 30));
+        assertThrows(UnknownImageException.class, () -> host.images().remove(unknown));
+        assertThrows(UnknownImageException.class, () -> host.images().isoBoot(unknown));
         assertEquals("secret", Files.readString(secret));
         assertEquals(0, (int) Files.getAttribute(Path.of("/etc/shadow"), "unix:uid"));
     }

@@ -10,7 +10,10 @@ import com.tngtech.archunit.lang.ArchRule;
 
 import org.junit.jupiter.api.Test;
 
-/** kvm-host stays a plain library, and processes start only from argument lists. */
+/**
+ * kvm-host stays a plain library beneath its agent, and processes start only from argument lists. The agent package
+ * alone speaks the portal's contract (io.kvmportal.agent) and its transport (gRPC): the rest of kvm-host knows neither.
+ */
 class HostArchitectureTest {
     private static final JavaClasses HOST = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -36,6 +39,20 @@ class HostArchitectureTest {
     void nativeBindingsStayInTheKvmPackage() {
         ArchRule rule = noClasses().that().resideOutsideOfPackage("io.kvmportal.host.kvm")
                 .should().dependOnClassesThat().resideInAnyPackage("jnr..");
+        rule.check(HOST);
+    }
+
+    @Test
+    void onlyTheAgentPackageSpeaksTheContract() {
+        ArchRule rule = noClasses().that().resideOutsideOfPackage("io.kvmportal.host.agent..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.kvmportal.agent..");
+        rule.check(HOST);
+    }
+
+    @Test
+    void grpcOnlyInTheAgentPackage() {
+        ArchRule rule = noClasses().that().resideOutsideOfPackage("io.kvmportal.host.agent..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "com.google.protobuf..");
         rule.check(HOST);
     }
 }

@@ -4,7 +4,6 @@ import io.kvmportal.host.GuestDefinition;
 import io.kvmportal.host.Host;
 import io.kvmportal.host.HostConfig;
 import io.kvmportal.host.image.BaseImage;
-import io.kvmportal.host.image.ImageFormat;
 import io.kvmportal.host.kvm.Accelerator;
 import io.kvmportal.host.qemu.BootSource;
 import io.kvmportal.host.qemu.Nic;
@@ -38,11 +37,8 @@ final class BenchGuests implements AutoCloseable {
         host = new Host(new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
                 dataDir.resolve(HostConfig.INSTALLATION_ID), Accelerator.TCG, Duration.ofSeconds(120), cgroupParent),
                 (guest, exit) -> { });
-        TestGuestImage image = TestGuestImage.get();
-        Path upload = host.incomingImages().resolve("bench.qcow2");
-        Files.copy(image.baseDisk(), upload);
-        base = host.admitImage(upload, ImageFormat.QCOW2, 1L << 30);
-        boot = host.admitBootFiles(base, image.kernel(), image.initrd(), "console=tty1 console=ttyS0 quiet");
+        base = host.images().publishDemo(TestGuestImage.cacheRoot());
+        boot = host.images().kernelBoot(base.id());
     }
 
     GuestDefinition newGuest(String name, int memoryMib) {

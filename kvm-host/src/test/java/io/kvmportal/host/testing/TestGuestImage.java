@@ -27,13 +27,17 @@ public final class TestGuestImage {
         if (guest == null) {
             synchronized (TestGuestImage.class) {
                 if (shared == null) {
-                    Path root = Path.of(System.getProperty("user.home"), ".cache", "kvm-portal", "test-guest");
-                    shared = buildOrReuse(root);
+                    shared = buildOrReuse(cacheRoot());
                 }
                 guest = shared;
             }
         }
         return guest;
+    }
+
+    /** The user's cache of the test guest, which a host's demo image build reuses (the same script, one entry). */
+    public static Path cacheRoot() {
+        return Path.of(System.getProperty("user.home"), ".cache", "kvm-portal", "test-guest");
     }
 
     /** Builds the guest under {@code cacheRoot}, or reuses a complete entry for the current script. */

@@ -1,0 +1,62 @@
+package io.kvmportal.host.agent;
+
+import io.kvmportal.host.HostConfig;
+import io.kvmportal.host.cgroup.GuestCgroups;
+import io.kvmportal.host.kvm.Accelerator;
+import io.kvmportal.host.testing.HostLeftovers;
+import io.kvmportal.host.testing.TestGuestImage;
+import io.kvmportal.host.testing.TestNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A {@link LocalAgent} over a scratch data directory and cgroup parent, as {@link io.kvmportal.host.testing.ScratchHost}
+ * is for a Host; the demo image is built from the test guest's cache. {@link #remove} takes away what a test can
+ * leave, passed or not: the guest forced off, the logins' accounts, the guest's cgroup, the parent, the directory.
+ */
+final class ScratchAgent {
+    private final Path dataDir;
+    private final String cgroupParent = TestNames.random();
+    private final LocalAgent agent;
+
+    ScratchAgent(Accelerator accelerator) throws IOException {
+        dataDir = TestNames.tempDirectory();
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
+        HostConfig config = new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
+                dataDir.resolve(HostConfig.INSTALLATION_ID), accelerator, Duration.ofSeconds(60), cgroupParent);
+        agent = new LocalAgent(config, dataDir.resolve("screens.sock"), 0, TestGuestImage.cacheRoot());
+    }
+
+    LocalAgent agent() {
+        return agent;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    String cgroupParent() {
+        return cgroupParent;
+    }
+
+    void remove(UUID guest, String... logins) throws IOException {
+        try {
+            if (agent.processes(List.of(guest)).containsKey(guest)) {
+                agent.forceOff(guest);
+            }
+            agent.close();
+        } finally {
+            for (String login : logins) {
+                HostLeftovers.removeAccountOf(login);
+            }
+            new GuestCgroups(cgroupParent).destroy(guest.toString());
+            new GuestCgroups(cgroupParent).removeParentIfEmpty();
+            TestNames.deleteTree(dataDir);
+        }
+    }
+}

@@ -249,13 +249,15 @@ public final class LocalAgent implements HostAgent {
         if (guests == null || guests.size() > MAX_GUESTS_PER_CALL) {
             throw Refusals.invalid("a list of at most " + MAX_GUESTS_PER_CALL + " guests is required");
         }
-        Map<UUID, GuestProcess> running = new LinkedHashMap<>();
-        for (UUID guest : guests) {
-            AgentValues.guest(guest);
-            host.processView(guest).filter(view -> !view.state().gone())
-                    .ifPresent(view -> running.put(guest, AgentValues.process(view)));
-        }
-        return running;
+        guests.forEach(AgentValues::guest);
+        return Refusals.call(() -> {
+            Map<UUID, GuestProcess> running = new LinkedHashMap<>();
+            for (UUID guest : guests) {
+                host.processView(guest).filter(view -> !view.state().gone())
+                        .ifPresent(view -> running.put(guest, AgentValues.process(view)));
+            }
+            return running;
+        });
     }
 
     @Override

@@ -36,7 +36,8 @@ final class Qcow2Header {
         ByteBuffer buffer = ByteBuffer.wrap(head);
         long offset = buffer.getLong(8);
         int length = buffer.getInt(16);
-        if (offset <= 0 || length <= 0 || length > MAX_BACKING_NAME || offset + length > head.length) {
+        // offset > length - ... rather than offset + length > ...: an offset near Long.MAX_VALUE must not wrap.
+        if (offset <= 0 || length <= 0 || length > MAX_BACKING_NAME || offset > head.length - length) {
             return Optional.empty();
         }
         return Optional.of(new String(head, (int) offset, length, StandardCharsets.UTF_8));

@@ -46,9 +46,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The facade the web modules (and later a host agent) call: accounts and their /dev/kvm access, images,
- * guests' disks, and guests' QEMU processes, each in its own cgroup. Arguments and results are plain
- * values, so the same commands can later cross a process boundary.
+ * The facade the host agent ({@link io.kvmportal.host.agent.LocalAgent}) calls: accounts and their /dev/kvm access,
+ * images (by id, through {@link #images()}), guests' disks, and guests' QEMU processes, each in its own cgroup. The
+ * portal never sees it: it reaches the agent, which checks every value before it calls here.
  */
 public final class Host implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);

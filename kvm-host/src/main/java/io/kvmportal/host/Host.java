@@ -13,6 +13,7 @@ import io.kvmportal.host.guest.GuestExitListener;
 import io.kvmportal.host.guest.GuestSockets;
 import io.kvmportal.host.guest.GuestSupervisor;
 import io.kvmportal.host.guest.RunState;
+import io.kvmportal.host.guest.ScreenHandOver;
 import io.kvmportal.host.image.BaseImage;
 import io.kvmportal.host.image.GuestDisk;
 import io.kvmportal.host.image.GuestDisks;
@@ -384,5 +385,41 @@ public final class Host implements AutoCloseable {
     private static long overheadMib(GuestSpec spec) {
         long translation = spec.accelerator() == Accelerator.TCG ? QemuCommandLine.TCG_TRANSLATION_CACHE_MIB : 0;
         return 160 + translation + spec.memoryMib() / 8;
+    }
+
+    /**
+     * Hands the running guest's screen to the portal (see {@link ScreenHandOver}): connects to the portal's screen
+     * socket of this host's configuration, checks that the portal's uid listens there, writes {@code ticket}, and
+     * gives the connection to the guest's QEMU as a VNC client. The guest must run as the login's account.
+     */
+    public void handScreen(UUID guest, String login, byte[] ticket) {
+        LinuxAccountName name = LinuxAccountName.forLogin(login);
+        ScreenHandOver.requireTicket(ticket);
+        if (config.portalScreenSocket() == null) {
+            throw new GuestCommandException(GuestCommandException.Kind.QEMU_FAILED, "Consoles are unavailable: this"
+                    + " host was started without the portal's screen socket (the agent's --screen-socket).");
+        }
+        requireRunningAs(guest, name);
+        try (SocketChannel portal = ScreenHandOver.connectToPortal(config.portalScreenSocket(), config.portalUid(),
+                ticket)) {
+            supervisor.handScreen(guest, portal);
+        } catch (IOException e) {
+            // Closing the agent's copy failed; QEMU holds its own, and the portal has the other end.
+            LOG.warn("Cannot close the agent's copy of guest {}'s screen socket: {}", guest, e.getMessage());
+        }
+    }
+
+    /** A running guest whose QEMU runs as the login's account: the portal names the login, the host checks it. */
+    private void requireRunningAs(UUID guest, LinuxAccountName name) {
+        Optional<ProcessView> view = supervisor.runningGuests().contains(guest) ? supervisor.processView(guest)
+                : Optional.empty();
+        if (view.isEmpty() || view.get().state().gone()) {
+            throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING, "The guest is not running.");
+        }
+        Optional<LinuxAccount> account = LinuxAccounts.lookup(name);
+        if (account.isEmpty() || account.get().uid() != view.get().uid()) {
+            throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING,
+                    "The guest does not run as " + name + ", so its screen is not that login's.");
+        }
     }
 }

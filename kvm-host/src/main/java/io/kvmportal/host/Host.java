@@ -39,6 +39,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
@@ -409,15 +410,29 @@ public final class Host implements AutoCloseable {
         }
     }
 
-    /** A running guest whose QEMU runs as the login's account: the portal names the login, the host checks it. */
+    /**
+     * A running guest whose QEMU runs as the login's account: the portal names the login, the host checks it. The run
+     * directory is the account's (root made it so; the account cannot give it away), so QEMU's uid is checked
+     * against its owner, and the owner against the login's account by name (getpwnam in the JDK: no getent spawned
+     * for each console).
+     */
     private void requireRunningAs(UUID guest, LinuxAccountName name) {
         Optional<ProcessView> view = supervisor.runningGuests().contains(guest) ? supervisor.processView(guest)
                 : Optional.empty();
         if (view.isEmpty() || view.get().state().gone()) {
             throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING, "The guest is not running.");
         }
-        Optional<LinuxAccount> account = LinuxAccounts.lookup(name);
-        if (account.isEmpty() || account.get().uid() != view.get().uid()) {
+        Path dir = guestDirectory(guest);
+        boolean theirs;
+        try {
+            UserPrincipal account = dir.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(name.value());
+            theirs = account.equals(Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS))
+                    && (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) == view.get().uid();
+        } catch (IOException noSuchAccount) {
+            theirs = false;
+        }
+        if (!theirs) {
             throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING,
                     "The guest does not run as " + name + ", so its screen is not that login's.");
         }

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostScreenHandOverTest {
     private static final long TIMEOUT_NANOS = 30_000_000_000L;
     private final String login = TestNames.random();
+    private final String other = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
     private final byte[] ticket = new byte[HostAgent.SCREEN_TICKET_BYTES];
     @TempDir
@@ -60,7 +61,7 @@ class HostScreenHandOverTest {
     void removeEverything() throws IOException {
         listener.close();
         if (scratch != null) {
-            scratch.remove(uuid, login);
+            scratch.remove(uuid, login, other);
         }
     }
 
@@ -99,9 +100,12 @@ class HostScreenHandOverTest {
     @Test
     void aStoppedGuestAnotherLoginOrABadTicketGetNothing() throws Exception {
         Host host = runningGuest(ourUid());
-        String other = TestNames.random();
 
         assertThrows(GuestCommandException.class, () -> host.handScreen(uuid, login, new byte[7]));
+        GuestCommandException noAccount = assertThrows(GuestCommandException.class,
+                () -> host.handScreen(uuid, other, ticket));
+        assertTrue(noAccount.getMessage().contains("does not run as kvmp-" + other), noAccount.getMessage());
+        host.prepareAccount(other);
         GuestCommandException notTheirs = assertThrows(GuestCommandException.class,
                 () -> host.handScreen(uuid, other, ticket));
         assertTrue(notTheirs.getMessage().contains("does not run as kvmp-" + other), notTheirs.getMessage());

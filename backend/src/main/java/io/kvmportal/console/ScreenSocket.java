@@ -48,7 +48,7 @@ public class ScreenSocket implements AutoCloseable {
     private ScreenArrivals arrivals; // guarded by this
     private boolean closed; // guarded by this
 
-    ScreenSocket(ConsoleConfiguration configuration, SecureRandom random) {
+    public ScreenSocket(ConsoleConfiguration configuration, SecureRandom random) {
         this.path = configuration.getScreenSocket().toAbsolutePath();
         this.random = random;
         try {

@@ -144,7 +144,8 @@ class ScreenSocketTest {
 
     @Test
     void noDirectoryNoConsolesButThePortalStarts() {
-        ScreenSocket homeless = new ScreenSocket(configuration(dir.resolve("missing/screens.sock")), new SecureRandom());
+        ScreenSocket homeless = new ScreenSocket(configuration(dir.resolve("missing/screens.sock")),
+                new SecureRandom());
 
         IllegalStateException e = assertThrows(IllegalStateException.class, homeless::expect);
 

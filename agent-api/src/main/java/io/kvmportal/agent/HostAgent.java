@@ -17,6 +17,8 @@ import java.util.UUID;
  * be reached (stopped, restarting, past the call's deadline) is a {@link HostUnreachableException}.
  */
 public interface HostAgent extends AutoCloseable {
+    /** The length of {@link #handScreen}'s ticket: the portal's random bytes that name one console request. */
+    int SCREEN_TICKET_BYTES = 32;
 
     /** Which protocol and build the agent runs. */
     AgentIdentity identify();

@@ -1,11 +1,12 @@
 package io.kvmportal.console;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * {@code portal.console.*}: how long a console token lives, how long a silent console stays, how many at once, and
- * whether screens may be relayed zero-copy.
+ * {@code portal.console.*}: how long a console token lives, how long a silent console stays, how many at once,
+ * whether screens may be relayed zero-copy, and where the host agent hands guests' screens to the portal.
  */
 @ConfigurationProperties("portal.console")
 public class ConsoleConfiguration {
@@ -13,6 +14,7 @@ public class ConsoleConfiguration {
     private Duration idleTimeout = Duration.ofMinutes(30);
     private int maxPerUser = 8;
     private boolean zeroCopy = true;
+    private Path screenSocket = Path.of("/run/kvm-portal/portal/screens.sock");
 
     /** From issue to the WebSocket handshake that uses it: the page connects at once, so seconds suffice. */
     public Duration getTokenLifetime() {
@@ -51,5 +53,18 @@ public class ConsoleConfiguration {
 
     public void setZeroCopy(boolean zeroCopy) {
         this.zeroCopy = zeroCopy;
+    }
+
+    /**
+     * The unix socket the portal listens on for guests' screens (see {@link ScreenSocket}); the host agent's
+     * {@code --screen-socket} names the same path. Its directory is the portal's own (mode 0700) and must exist: the
+     * portal makes nothing outside it.
+     */
+    public Path getScreenSocket() {
+        return screenSocket;
+    }
+
+    public void setScreenSocket(Path screenSocket) {
+        this.screenSocket = screenSocket;
     }
 }

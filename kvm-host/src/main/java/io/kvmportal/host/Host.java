@@ -14,6 +14,7 @@ import io.kvmportal.host.guest.GuestSockets;
 import io.kvmportal.host.guest.GuestSupervisor;
 import io.kvmportal.host.guest.RunState;
 import io.kvmportal.host.guest.RunStateListener;
+import io.kvmportal.host.guest.ScreenHandOver;
 import io.kvmportal.host.image.BaseImage;
 import io.kvmportal.host.image.GuestDisk;
 import io.kvmportal.host.image.GuestDisks;
@@ -38,6 +39,7 @@ import java.nio.file.LinkOption;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
@@ -368,8 +370,53 @@ public final class Host implements AutoCloseable {
         return 160 + translation + spec.memoryMib() / 8;
     }
 
-    /** Hands the guest's screen to the portal: the screen branch fills this in. */
+    /**
+     * Hands the running guest's screen to the portal (see {@link ScreenHandOver}): connects to the portal's screen
+     * socket of this host's configuration, checks that the portal's uid listens there, writes {@code ticket}, and
+     * gives the connection to the guest's QEMU as a VNC client. The guest must run as the login's account.
+     */
     public void handScreen(UUID guest, String login, byte[] ticket) {
-        throw new UnsupportedOperationException("screen hand-over: screen branch");
+        LinuxAccountName name = LinuxAccountName.forLogin(login);
+        ScreenHandOver.requireTicket(ticket);
+        if (config.portalScreenSocket() == null) {
+            throw new GuestCommandException(GuestCommandException.Kind.QEMU_FAILED, "Consoles are unavailable: this"
+                    + " host was started without the portal's screen socket (the agent's --screen-socket).");
+        }
+        requireRunningAs(guest, name);
+        try (SocketChannel portal = ScreenHandOver.connectToPortal(config.portalScreenSocket(), config.portalUid(),
+                ticket)) {
+            supervisor.handScreen(guest, portal);
+        } catch (IOException e) {
+            // Closing the agent's copy failed; QEMU holds its own, and the portal has the other end.
+            LOG.warn("Cannot close the agent's copy of guest {}'s screen socket: {}", guest, e.getMessage());
+        }
+    }
+
+    /**
+     * A running guest whose QEMU runs as the login's account: the portal names the login, the host checks it. The run
+     * directory is the account's (root made it so; the account cannot give it away), so QEMU's uid is checked
+     * against its owner, and the owner against the login's account by name (getpwnam in the JDK: no getent spawned
+     * for each console).
+     */
+    private void requireRunningAs(UUID guest, LinuxAccountName name) {
+        Optional<ProcessView> view = supervisor.runningGuests().contains(guest) ? supervisor.processView(guest)
+                : Optional.empty();
+        if (view.isEmpty() || view.get().state().gone()) {
+            throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING, "The guest is not running.");
+        }
+        Path dir = guestDirectory(guest);
+        boolean theirs;
+        try {
+            UserPrincipal account = dir.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(name.value());
+            theirs = account.equals(Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS))
+                    && (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) == view.get().uid();
+        } catch (IOException noSuchAccount) {
+            theirs = false;
+        }
+        if (!theirs) {
+            throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING,
+                    "The guest does not run as " + name + ", so its screen is not that login's.");
+        }
     }
 }

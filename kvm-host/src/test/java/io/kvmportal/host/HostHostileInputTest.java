@@ -80,6 +80,7 @@ class HostHostileInputTest {
                 () -> host.deleteGuest(uuid, hostile),
                 () -> host.serialLog(uuid, hostile, 0, 100),
                 () -> host.openVnc(uuid, hostile),
+                () -> host.handScreen(uuid, hostile, new byte[io.kvmportal.agent.HostAgent.SCREEN_TICKET_BYTES]),
                 () -> host.start(definition("kvmptest-guest", hostile, 1, 128, new BootSource.FromDisk())),
                 () -> host.reattach(definition("kvmptest-guest", hostile, 1, 128, new BootSource.FromDisk())))
                 .map(call -> () -> assertThrows(AccountRefusedException.class, call)));

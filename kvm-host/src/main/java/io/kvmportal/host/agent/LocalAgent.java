@@ -60,8 +60,6 @@ public final class LocalAgent implements HostAgent {
         return thread;
     });
     private final Path demoCache;
-    private final Path portalScreenSocket;
-    private final int portalUid;
 
     /**
      * @param portalScreenSocket where the portal listens for guests' screens (see {@link #handScreen})
@@ -74,10 +72,9 @@ public final class LocalAgent implements HostAgent {
 
     /** For tests: the demo image's build cache of the test guest's. */
     LocalAgent(HostConfig config, Path portalScreenSocket, int portalUid, Path demoCache) {
-        this.portalScreenSocket = Objects.requireNonNull(portalScreenSocket, "portalScreenSocket");
-        this.portalUid = portalUid;
         this.demoCache = demoCache;
-        this.host = new Host(config,
+        this.host = new Host(config.withPortalScreen(Objects.requireNonNull(portalScreenSocket, "portalScreenSocket"),
+                portalUid),
                 (guest, exit) -> events.publish(new HostEvent.GuestEnded(guest, AgentValues.exit(exit))),
                 (guest, state) -> events.publish(new HostEvent.RunStateChanged(guest, RunState.valueOf(state.name()))));
         forceOffs.setRemoveOnCancelPolicy(true);
@@ -291,14 +288,5 @@ public final class LocalAgent implements HostAgent {
         forceOffs.shutdownNow();
         events.clear();
         host.close();
-    }
-
-    /** For the screen hand-over: where the portal listens, and the uid that must own that listener. */
-    Path portalScreenSocket() {
-        return portalScreenSocket;
-    }
-
-    int portalUid() {
-        return portalUid;
     }
 }

@@ -11,6 +11,7 @@ import io.kvmportal.host.qemu.QemuLauncher;
 import io.kvmportal.host.qemu.RunAs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -185,6 +186,13 @@ public final class GuestSupervisor implements AutoCloseable {
         }
     }
 
+    /** Gives {@code client} to the running guest's QEMU as a VNC client (see {@link ScreenHandOver}). */
+    public void handScreen(UUID uuid, SocketChannel client) {
+        GuestProcess guest = require(uuid);
+        requireNotStopped(guest, "add_client");
+        ScreenHandOver.give(guest.qmp(), client, COMMAND_TIMEOUT);
+    }
+
     public RunState state(UUID uuid) {
         GuestProcess guest = running.get(uuid);
         Optional<ProcessView> view = guest == null ? Optional.empty() : guest.view();
@@ -271,15 +279,19 @@ public final class GuestSupervisor implements AutoCloseable {
      * after its caller gave up: so such a QEMU is refused a command instead.
      */
     private static void qmp(GuestProcess guest, String command) {
-        if (guest.view().map(view -> view.state() == ProcessState.STOPPED_BY_SIGNAL).orElse(false)) {
-            throw new GuestCommandException(GuestCommandException.Kind.QEMU_FAILED, "QEMU (pid " + guest.pid()
-                    + ") is stopped by a signal and cannot take " + command + "; continue it (SIGCONT) first.");
-        }
+        requireNotStopped(guest, command);
         try {
             guest.qmp().execute(command, Map.of(), COMMAND_TIMEOUT);
         } catch (RuntimeException e) {
             throw new GuestCommandException(GuestCommandException.Kind.QEMU_FAILED,
                     "QEMU did not carry out " + command + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireNotStopped(GuestProcess guest, String command) {
+        if (guest.view().map(view -> view.state() == ProcessState.STOPPED_BY_SIGNAL).orElse(false)) {
+            throw new GuestCommandException(GuestCommandException.Kind.QEMU_FAILED, "QEMU (pid " + guest.pid()
+                    + ") is stopped by a signal and cannot take " + command + "; continue it (SIGCONT) first.");
         }
     }
 

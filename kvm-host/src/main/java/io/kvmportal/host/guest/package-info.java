@@ -9,6 +9,8 @@
  *     supervisor's {@link io.kvmportal.host.guest.GuestExitListener}.</li>
  * <li>Commands (shut down, force off, pause, resume, reboot, screenshot) go over QMP with a timeout each, so
  *     a SIGSTOPped QEMU makes them fail, not hang; its state then reads "stopped by signal" from /proc.</li>
+ * <li>A console's screen is handed to the portal as a connection QEMU serves
+ *     ({@link io.kvmportal.host.guest.ScreenHandOver}): the host never relays a screen's bytes.</li>
  * <li>After a portal restart, {@link io.kvmportal.host.guest.GuestSupervisor#reattach} finds guests that
  *     kept running from their run directories; dead ones are reported stopped and their stale files go.</li>
  * </ol>

@@ -1,8 +1,12 @@
 package io.kvmportal.host.kvm;
 
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.annotations.Variadic;
+import jnr.ffi.types.ssize_t;
 import jnr.ffi.types.u_int64_t;
 
 /** The few libc calls kvm-host needs, raw: they return -1 and leave errno; {@link Posix} checks it. */
@@ -14,6 +18,11 @@ final class LibC {
     static final int O_NONBLOCK = 04000;
     static final int O_NOFOLLOW = 0400000;
     static final int O_CLOEXEC = 02000000;
+    static final int SOL_SOCKET = 1;
+    static final int SCM_RIGHTS = 1;
+    static final int SO_PEERCRED = 17;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_NOSIGNAL = 0x4000;
 
     private LibC() {
     }
@@ -37,6 +46,14 @@ final class LibC {
 
         @SaveError
         int kill(int pid, int signal);
+
+        /** {@code message} is a {@code struct msghdr} in native memory (see {@link DescriptorPassing}). */
+        @SaveError
+        @ssize_t
+        long sendmsg(int fd, Pointer message, int flags);
+
+        @SaveError
+        int getsockopt(int fd, int level, int option, @Out int[] value, @In @Out int[] length);
 
         String strerror(int errno);
     }

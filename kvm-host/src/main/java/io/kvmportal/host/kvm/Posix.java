@@ -37,6 +37,21 @@ final class Posix {
         check(libc().kill(pid, signal), "kill", "pid " + pid + ", signal " + signal);
     }
 
+    static long sendmsg(int fd, jnr.ffi.Pointer message, int flags, String described) {
+        long sent = libc().sendmsg(fd, message, flags);
+        check(sent < 0 ? -1 : 0, "sendmsg", described);
+        return sent;
+    }
+
+    /** {@code struct ucred} of a connected unix socket's peer: pid, uid, gid, as the kernel took them at connect. */
+    static int[] peerCredentials(int fd) {
+        int[] credentials = new int[3];
+        int[] length = {Integer.BYTES * credentials.length};
+        check(libc().getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_PEERCRED, credentials, length), "getsockopt",
+                "fd " + fd + ", SOL_SOCKET, SO_PEERCRED");
+        return credentials;
+    }
+
     static void close(int fd) {
         check(libc().close(fd), "close", "fd " + fd);
     }

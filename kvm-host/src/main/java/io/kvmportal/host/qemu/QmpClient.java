@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.kvmportal.host.kvm.DescriptorPassing;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,6 +51,7 @@ public final class QmpClient implements AutoCloseable {
     private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
     private final CompletableFuture<QmpException> closed = new CompletableFuture<>();
     private final Object writeLock = new Object();
+    private final Object descriptorLock = new Object();
     private volatile QmpException closeReason;
 
     private QmpClient(SocketChannel channel, Path socket) {
@@ -95,8 +98,22 @@ public final class QmpClient implements AutoCloseable {
         return await(send(command, arguments, timeout), command);
     }
 
+    /**
+     * Runs a command whose bytes carry {@code passed} as SCM_RIGHTS ancillary data, as QMP's {@code getfd} wants it:
+     * QEMU keeps its own copy of the socket; the caller still closes {@code passed}.
+     */
+    public JsonNode executeWithSocket(String command, Map<String, ?> arguments, SocketChannel passed,
+                                      Duration timeout) {
+        return await(send(command, arguments, timeout, passed), command);
+    }
+
     /** Sends a command; the future fails with a {@link QmpException} on error reply, timeout or close. */
     public CompletableFuture<JsonNode> send(String command, Map<String, ?> arguments, Duration timeout) {
+        return send(command, arguments, timeout, null);
+    }
+
+    private CompletableFuture<JsonNode> send(String command, Map<String, ?> arguments, Duration timeout,
+                                             SocketChannel passed) {
         long id = ids.incrementAndGet();
         ObjectNode message = JSON.createObjectNode().put("execute", command);
         if (!arguments.isEmpty()) {
@@ -117,7 +134,7 @@ public final class QmpClient implements AutoCloseable {
                 late.result().completeExceptionally(QmpException.timeout(sent, timeout));
             }
         });
-        write(sent);
+        write(id, sent, passed);
         return result;
     }
 
@@ -131,16 +148,41 @@ public final class QmpClient implements AutoCloseable {
         shutdown(QmpException.closed("QMP client closed"));
     }
 
-    private void write(String sent) {
+    private void write(long id, String sent, SocketChannel passed) {
         ByteBuffer bytes = ByteBuffer.wrap((sent + "\n").getBytes(StandardCharsets.UTF_8));
         try {
             synchronized (writeLock) {
+                QmpException notSent = passed == null ? null : sendWithSocket(bytes, passed);
+                if (notSent != null) {
+                    fail(id, notSent);
+                    return;
+                }
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
             }
         } catch (IOException e) {
             shutdown(QmpException.closed("cannot write to " + socket + ": " + e.getMessage()));
+        }
+    }
+
+    /**
+     * Sends the start of a command with {@code passed} attached, or says why not (the stream is then untouched). The
+     * socket goes by descriptor number, so the channel is checked open under the lock that {@link #shutdown} closes it
+     * under: a closed channel's number could by then name another file. The send does not wait (a QEMU that does not
+     * read its QMP socket refuses it), so the lock is never held long.
+     */
+    private QmpException sendWithSocket(ByteBuffer bytes, SocketChannel passed) {
+        synchronized (descriptorLock) {
+            if (closeReason != null) {
+                return closeReason;
+            }
+            try {
+                DescriptorPassing.send(channel, bytes, passed);
+                return null;
+            } catch (RuntimeException e) {
+                return QmpException.notSent("cannot pass a socket to QEMU on " + socket + ": " + e.getMessage());
+            }
         }
     }
 
@@ -205,10 +247,12 @@ public final class QmpClient implements AutoCloseable {
             return;
         }
         closeReason = reason;
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing is all we wanted; the reader sees the end either way
+        synchronized (descriptorLock) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing is all we wanted; the reader sees the end either way
+            }
         }
         greeting.completeExceptionally(reason);
         pending.keySet().forEach(id -> fail(id, reason));

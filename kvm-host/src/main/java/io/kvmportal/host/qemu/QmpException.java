@@ -17,7 +17,9 @@ public final class QmpException extends RuntimeException {
         /** The connection ended (QEMU exited, or the client was closed) before an answer came. */
         CLOSED,
         /** QEMU sent something that is not QMP: not JSON, no id, or a line above the size limit. */
-        PROTOCOL
+        PROTOCOL,
+        /** The command did not leave (a socket to attach could not be sent); the connection is as it was. */
+        NOT_SENT
     }
 
     private final Kind kind;
@@ -53,6 +55,10 @@ public final class QmpException extends RuntimeException {
 
     static QmpException protocol(String why) {
         return new QmpException(Kind.PROTOCOL, null, null, null, why);
+    }
+
+    static QmpException notSent(String why) {
+        return new QmpException(Kind.NOT_SENT, null, null, null, why);
     }
 
     /** The connection-wide failure {@code reason}, as seen by one waiting {@code command}. */

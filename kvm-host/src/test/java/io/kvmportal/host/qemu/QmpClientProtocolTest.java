@@ -177,6 +177,24 @@ class QmpClientProtocolTest {
         }
     }
 
+    /** A socket that cannot be attached fails its own command, unsent; the connection carries on. */
+    @Test
+    void aSocketThatCannotBePassedFailsOnlyItsCommand() throws Exception {
+        java.nio.channels.SocketChannel closed = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(qemu.path()));
+        closed.close();
+
+        QmpException e = assertThrows(QmpException.class,
+                () -> client.executeWithSocket("getfd", Map.of("fdname", "x"), closed, SHORT));
+
+        assertEquals(QmpException.Kind.NOT_SENT, e.kind());
+        CompletableFuture<JsonNode> next = client.send("query-status", Map.of(), SHORT);
+        JsonNode sent = qemu.read();
+        assertEquals("query-status", sent.get("execute").asText(), "nothing of the failed command reached QEMU");
+        qemu.send("{\"return\": {}, \"id\": " + sent.get("id") + "}");
+        assertTrue(next.get().isEmpty());
+    }
+
     private static QmpException cause(CompletableFuture<?> call) {
         ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(5, java.util.concurrent.TimeUnit.SECONDS));
         return (QmpException) e.getCause();

@@ -23,11 +23,17 @@ public final class ScratchHost {
     private final Host host;
 
     public ScratchHost(Accelerator accelerator, GuestExitListener listener) throws IOException {
+        this(accelerator, listener, null, -1);
+    }
+
+    /** As above, handing guests' screens to a listener of uid {@code portalUid} at {@code portalScreenSocket}. */
+    public ScratchHost(Accelerator accelerator, GuestExitListener listener, Path portalScreenSocket, int portalUid)
+            throws IOException {
         dataDir = TestNames.tempDirectory();
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
         host = new Host(new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
-                dataDir.resolve(HostConfig.INSTALLATION_ID), accelerator, Duration.ofSeconds(60), cgroupParent),
-                listener);
+                dataDir.resolve(HostConfig.INSTALLATION_ID), accelerator, Duration.ofSeconds(60), cgroupParent,
+                portalScreenSocket, portalUid), listener);
     }
 
     public Host host() {

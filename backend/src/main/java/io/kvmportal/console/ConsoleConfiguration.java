@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * {@code portal.console.*}: how long a console token lives, how long a silent console stays, how many at once, and
- * whether screens may be relayed zero-copy.
+ * whether screens may be relayed zero-copy, and where the host agent hands guests' screens to the portal.
  */
 @ConfigurationProperties("portal.console")
 public class ConsoleConfiguration {
@@ -13,6 +13,7 @@ public class ConsoleConfiguration {
     private Duration idleTimeout = Duration.ofMinutes(30);
     private int maxPerUser = 8;
     private boolean zeroCopy = true;
+    private String screenSocket = "/run/kvm-portal/portal/screens.sock";
 
     /** From issue to the WebSocket handshake that uses it: the page connects at once, so seconds suffice. */
     public Duration getTokenLifetime() {
@@ -51,5 +52,17 @@ public class ConsoleConfiguration {
 
     public void setZeroCopy(boolean zeroCopy) {
         this.zeroCopy = zeroCopy;
+    }
+
+    /**
+     * The portal's unix socket on which the host agent hands over guests' screens; its directory is made private to
+     * the portal's account (0700) if it does not exist.
+     */
+    public String getScreenSocket() {
+        return screenSocket;
+    }
+
+    public void setScreenSocket(String screenSocket) {
+        this.screenSocket = screenSocket;
     }
 }

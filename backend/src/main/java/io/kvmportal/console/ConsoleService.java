@@ -1,5 +1,6 @@
 package io.kvmportal.console;
 
+import io.kvmportal.agent.HostUnreachableException;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.audit.AuditAction;
@@ -7,6 +8,7 @@ import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestRegistry;
+import io.kvmportal.hosts.AgentFaults;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -156,6 +158,8 @@ public class ConsoleService {
         SocketChannel screen;
         try {
             screen = screens.connect(UUID.fromString(guest.uuid()), ownerLogin);
+        } catch (HostUnreachableException e) {
+            throw AgentFaults.unreachable(e);
         } catch (RuntimeException e) {
             LOG.warn("Cannot reach the screen of guest {} ({}): {}", guest.name(), guest.uuid(), e.getMessage());
             throw ConsoleException.unreachable(guest.name(), String.valueOf(e.getMessage()));

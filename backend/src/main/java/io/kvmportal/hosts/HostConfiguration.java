@@ -1,43 +1,32 @@
 package io.kvmportal.hosts;
 
-import io.kvmportal.host.cgroup.GuestCgroups;
-import io.kvmportal.host.kvm.Accelerator;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.time.Duration;
 
-/** {@code portal.host.*}: how this host runs guests. */
+/**
+ * {@code portal.host.*}: where this portal reaches its host agent, and how long it waits for an answer. How the host
+ * runs guests (accelerator, start timeout, cgroup parent) is the agent's own configuration, on its command line.
+ */
 @ConfigurationProperties("portal.host")
 public class HostConfiguration {
-    private Accelerator accelerator = Accelerator.AUTO;
-    private Duration startTimeout = Duration.ofSeconds(30);
-    private String cgroupParent = GuestCgroups.DEFAULT_PARENT;
+    private String agentSocket = "/run/kvm-portal/agent.sock";
+    private Duration agentDeadline = Duration.ofSeconds(10);
 
-    /** AUTO (KVM where it can run stock guests, TCG otherwise), KVM or TCG. */
-    public Accelerator getAccelerator() {
-        return accelerator;
+    /** The agent's unix socket (root:kvm-portal 0660). */
+    public String getAgentSocket() {
+        return agentSocket;
     }
 
-    public void setAccelerator(Accelerator accelerator) {
-        this.accelerator = accelerator;
+    public void setAgentSocket(String agentSocket) {
+        this.agentSocket = agentSocket;
     }
 
-    public Duration getStartTimeout() {
-        return startTimeout;
+    /** How long one call to the agent may take before the agent counts as unreachable. */
+    public Duration getAgentDeadline() {
+        return agentDeadline;
     }
 
-    public void setStartTimeout(Duration startTimeout) {
-        this.startTimeout = startTimeout;
-    }
-
-    /**
-     * The cgroup under which each guest gets its own: one or more '/'-separated names below every hierarchy's root.
-     * Under systemd on cgroup v2 this must be a subtree delegated to the portal (e.g. {@code kvm-portal.slice}).
-     */
-    public String getCgroupParent() {
-        return cgroupParent;
-    }
-
-    public void setCgroupParent(String cgroupParent) {
-        this.cgroupParent = cgroupParent;
+    public void setAgentDeadline(Duration agentDeadline) {
+        this.agentDeadline = agentDeadline;
     }
 }

@@ -1,16 +1,16 @@
 package io.kvmportal.account;
 
+import io.kvmportal.agent.AccountNames;
+import io.kvmportal.agent.AccountRemoval;
+import io.kvmportal.agent.HostAgent;
+import io.kvmportal.agent.HostUnreachableException;
+import io.kvmportal.agentlink.AgentFaults;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.Fault;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
-import io.kvmportal.agent.AccountNames;
-import io.kvmportal.agent.AccountRemoval;
-import io.kvmportal.agent.HostAgent;
-import io.kvmportal.agent.HostUnreachableException;
-import io.kvmportal.hosts.AgentFaults;
 import io.kvmportal.persistence.DataAccessException;
 import io.kvmportal.text.VisibleText;
 import io.micronaut.context.event.ApplicationEventPublisher;

@@ -1,6 +1,7 @@
 package io.kvmportal.console;
 
 import io.kvmportal.agent.HostUnreachableException;
+import io.kvmportal.agentlink.AgentFaults;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.audit.AuditAction;
@@ -8,7 +9,6 @@ import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestRegistry;
-import io.kvmportal.hosts.AgentFaults;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;

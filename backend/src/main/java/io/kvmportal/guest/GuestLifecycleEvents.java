@@ -5,7 +5,7 @@ import io.kvmportal.agent.HostEvent;
 import io.kvmportal.agent.HostEventListener;
 import io.kvmportal.agent.HostUnreachableException;
 import io.kvmportal.agent.RunState;
-import io.kvmportal.hosts.AgentLink;
+import io.kvmportal.agentlink.AgentLink;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;

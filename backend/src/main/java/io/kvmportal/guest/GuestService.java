@@ -1,11 +1,5 @@
 package io.kvmportal.guest;
 
-import io.kvmportal.api.Actor;
-import io.kvmportal.api.Fault;
-import io.kvmportal.api.PortalException;
-import io.kvmportal.audit.AuditAction;
-import io.kvmportal.audit.AuditLog;
-import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.agent.AccountNames;
 import io.kvmportal.agent.GuestDefinition;
 import io.kvmportal.agent.GuestProcess;
@@ -14,8 +8,14 @@ import io.kvmportal.agent.HostRefusedException;
 import io.kvmportal.agent.HostUnreachableException;
 import io.kvmportal.agent.Nic;
 import io.kvmportal.agent.RefusalKind;
-import io.kvmportal.hosts.AgentFaults;
-import io.kvmportal.hosts.AgentLink;
+import io.kvmportal.agentlink.AgentFaults;
+import io.kvmportal.agentlink.AgentLink;
+import io.kvmportal.api.Actor;
+import io.kvmportal.api.Fault;
+import io.kvmportal.api.PortalException;
+import io.kvmportal.audit.AuditAction;
+import io.kvmportal.audit.AuditLog;
+import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.image.Image;
 import io.kvmportal.image.ImageCatalog;
 import jakarta.inject.Singleton;

@@ -2,7 +2,7 @@ package io.kvmportal.image;
 
 import io.kvmportal.agent.HostAgent;
 import io.kvmportal.agent.ImageFile;
-import io.kvmportal.hosts.AgentLink;
+import io.kvmportal.agentlink.AgentLink;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;

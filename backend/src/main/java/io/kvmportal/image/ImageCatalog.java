@@ -1,11 +1,5 @@
 package io.kvmportal.image;
 
-import io.kvmportal.api.Actor;
-import io.kvmportal.api.Fault;
-import io.kvmportal.api.PortalException;
-import io.kvmportal.audit.AuditAction;
-import io.kvmportal.audit.AuditLog;
-import io.kvmportal.audit.AuditTarget;
 import io.kvmportal.agent.BootKind;
 import io.kvmportal.agent.HostAgent;
 import io.kvmportal.agent.HostRefusedException;
@@ -14,7 +8,13 @@ import io.kvmportal.agent.ImageFile;
 import io.kvmportal.agent.ImageFormat;
 import io.kvmportal.agent.RefusalKind;
 import io.kvmportal.agent.StagedImage;
-import io.kvmportal.hosts.AgentFaults;
+import io.kvmportal.agentlink.AgentFaults;
+import io.kvmportal.api.Actor;
+import io.kvmportal.api.Fault;
+import io.kvmportal.api.PortalException;
+import io.kvmportal.audit.AuditAction;
+import io.kvmportal.audit.AuditLog;
+import io.kvmportal.audit.AuditTarget;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;

@@ -3,7 +3,7 @@ package io.kvmportal.ui.layout;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.html.Span;
-import io.kvmportal.hosts.AgentLink;
+import io.kvmportal.agentlink.AgentLink;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -13,7 +13,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import io.kvmportal.account.UserView;
-import io.kvmportal.hosts.AgentLink;
+import io.kvmportal.agentlink.AgentLink;
 import io.kvmportal.ui.account.MyAccountView;
 import io.kvmportal.ui.admin.HostView;
 import io.kvmportal.ui.admin.ImagesView;

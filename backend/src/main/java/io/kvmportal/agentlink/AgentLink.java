@@ -1,4 +1,4 @@
-package io.kvmportal.hosts;
+package io.kvmportal.agentlink;
 
 import jakarta.inject.Singleton;
 import java.time.Clock;

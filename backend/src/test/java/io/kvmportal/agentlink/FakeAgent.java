@@ -1,7 +1,7 @@
-package io.kvmportal.hosts;
+package io.kvmportal.agentlink;
 
-import io.kvmportal.agent.AccountRemoval;
 import io.kvmportal.agent.Accelerator;
+import io.kvmportal.agent.AccountRemoval;
 import io.kvmportal.agent.AgentIdentity;
 import io.kvmportal.agent.GuestDefinition;
 import io.kvmportal.agent.GuestExit;

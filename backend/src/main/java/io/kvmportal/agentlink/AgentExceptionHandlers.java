@@ -1,4 +1,4 @@
-package io.kvmportal.hosts;
+package io.kvmportal.agentlink;
 
 import io.kvmportal.agent.HostRefusedException;
 import io.kvmportal.agent.HostUnreachableException;

@@ -1,4 +1,4 @@
-package io.kvmportal.hosts;
+package io.kvmportal.agentlink;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.time.Duration;

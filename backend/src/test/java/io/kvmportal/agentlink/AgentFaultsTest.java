@@ -1,4 +1,4 @@
-package io.kvmportal.hosts;
+package io.kvmportal.agentlink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

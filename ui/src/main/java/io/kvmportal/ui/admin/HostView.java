@@ -21,12 +21,12 @@ import io.kvmportal.hosts.HostOverview;
 import io.kvmportal.hosts.HostService;
 import io.kvmportal.hosts.RunningGuest;
 import io.kvmportal.ui.LiveUpdates;
+import io.kvmportal.ui.layout.AgentBanner;
 import io.kvmportal.ui.layout.MainLayout;
 import io.kvmportal.ui.security.AdminOnly;
 import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -107,10 +107,10 @@ public class HostView extends VerticalLayout {
         Div card = card("Host agent unreachable");
         card.setId("host-agent-unreachable");
         Span words = new Span("The portal cannot reach its host agent" + link.lostAt()
-                .map(lost -> " (lost at " + lost.truncatedTo(ChronoUnit.SECONDS) + ")").orElse("")
-                + ", so the host's facts and its guests' processes are unknown. Guests keep the states they had;"
-                + " this page fills in by itself when the agent is back. On the host: systemctl status"
-                + " kvm-portal-agent.");
+                .map(lost -> " (lost at " + AgentBanner.since(lost) + ")").orElse("")
+                + ", so the host's facts and its guests' processes are unknown. Guests keep the states the portal"
+                + " knew; nothing is stopped or deleted meanwhile. This page fills in by itself when the agent is"
+                + " back; on the host, check that the agent (kvm-host-agent.jar, as root) runs.");
         card.add(words);
         return card;
     }

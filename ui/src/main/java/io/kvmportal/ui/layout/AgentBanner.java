@@ -12,7 +12,7 @@ import java.time.format.DateTimeFormatter;
  * "Host agent unreachable" in the header of every signed-in page while the portal cannot reach its host agent: shown
  * and hidden as the link changes (server push), without the user asking.
  */
-class AgentBanner extends Span {
+public class AgentBanner extends Span {
     static final String ID = "agent-unreachable";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
@@ -43,8 +43,13 @@ class AgentBanner extends Span {
         setText(link.lostAt().map(AgentBanner::words).orElse(""));
     }
 
+    /** Short enough for the header: what is wrong, since when, and what it means for the user. */
     static String words(Instant lost) {
-        return "Host agent unreachable since " + TIME.format(lost) + ": guests keep running, and actions on them"
-                + " wait until it is back.";
+        return "Host agent unreachable since " + TIME.format(lost) + ": guest actions wait until it is back";
+    }
+
+    /** The time of day an agent was lost, as the banner shows it. */
+    public static String since(Instant lost) {
+        return TIME.format(lost);
     }
 }

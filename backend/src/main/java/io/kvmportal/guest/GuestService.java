@@ -1,15 +1,12 @@
 package io.kvmportal.guest;
 
-import io.kvmportal.agent.AccountNames;
 import io.kvmportal.agent.GuestDefinition;
-import io.kvmportal.agent.GuestProcess;
 import io.kvmportal.agent.HostAgent;
 import io.kvmportal.agent.HostRefusedException;
 import io.kvmportal.agent.HostUnreachableException;
 import io.kvmportal.agent.Nic;
 import io.kvmportal.agent.RefusalKind;
 import io.kvmportal.agentlink.AgentFaults;
-import io.kvmportal.agentlink.AgentLink;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.Fault;
 import io.kvmportal.api.PortalException;
@@ -21,8 +18,6 @@ import io.kvmportal.image.ImageCatalog;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,30 +36,26 @@ public class GuestService {
     private final GuestRegistry registry;
     private final ImageCatalog images;
     private final HostAgent agent;
-    private final AgentLink link;
+    private final GuestViews views;
     private final AuditLog audit;
     /** Guests whose host step runs now: the reconciliation after the agent's return leaves them to that step. */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
-    GuestService(GuestRegistry registry, ImageCatalog images, HostAgent agent, AgentLink link, AuditLog audit) {
+    GuestService(GuestRegistry registry, ImageCatalog images, HostAgent agent, GuestViews views, AuditLog audit) {
         this.registry = registry;
         this.images = images;
         this.agent = agent;
-        this.link = link;
+        this.views = views;
         this.audit = audit;
     }
 
     /** The actor's guests with their processes' figures, asked of the agent in one call. */
     public List<GuestView> list(Actor actor) {
-        Map<Long, String> imageNames = images.names();
-        List<Guest> guests = registry.list(actor);
-        Map<UUID, GuestProcess> processes = processes(guests);
-        return guests.stream().map(guest -> view(actor, guest, imageNames, processes)).toList();
+        return views.of(actor, registry.list(actor));
     }
 
     public GuestView get(Actor actor, long guestId) {
-        Guest guest = registry.get(actor, guestId);
-        return view(actor, guest, images.names(), processes(List.of(guest)));
+        return views.of(actor, List.of(registry.get(actor, guestId))).get(0);
     }
 
     /**
@@ -118,7 +109,7 @@ public class GuestService {
         return get(actor, guestId);
     }
 
-    /** Presses the ACPI power button (the agent answers at once); a guest that ignores it is forced off after a minute. */
+    /** Presses the ACPI power button (the agent answers at once); a guest ignoring it is forced off after a minute. */
     public GuestView shutdown(Actor actor, long guestId) {
         return onHost(actor, guestId, AuditAction.GUEST_SHUTDOWN, GuestAction.SHUTDOWN, GuestState.STOPPING,
                 guest -> agent.shutdown(guest, SHUTDOWN_GRACE));
@@ -282,7 +273,8 @@ public class GuestService {
         try {
             step.run(UUID.fromString(guest.uuid()));
         } catch (RuntimeException e) {
-            registry.advance(guestId, next, before.state(), AgentFaults.isUnreachable(e) ? null : bounded(e.getMessage()));
+            registry.advance(guestId, next, before.state(),
+                    AgentFaults.isUnreachable(e) ? null : bounded(e.getMessage()));
             throw hostFailed(action.verb() + " '" + guest.name() + "'", e);
         } finally {
             inFlight.remove(guestId);
@@ -294,34 +286,6 @@ public class GuestService {
         ImageCatalog.Boot boot = images.boot(guest.imageId());
         return new GuestDefinition(UUID.fromString(guest.uuid()), guest.name(), login, guest.vcpus(),
                 guest.memoryMib(), boot.kind(), boot.imageId(), Nic.USER);
-    }
-
-    /**
-     * The processes of those guests that hold a QEMU, in one call; none while the agent is unreachable, so that pages
-     * and lists keep serving the database's view meanwhile.
-     */
-    private Map<UUID, GuestProcess> processes(List<Guest> guests) {
-        List<UUID> live = guests.stream().filter(guest -> guest.state().holdsRunResources())
-                .map(guest -> UUID.fromString(guest.uuid())).toList();
-        if (live.isEmpty() || !link.reachable()) {
-            return Map.of();
-        }
-        try {
-            return agent.processes(live);
-        } catch (HostUnreachableException e) {
-            link.lost();
-            return Map.of();
-        }
-    }
-
-    private GuestView view(Actor actor, Guest guest, Map<Long, String> imageNames, Map<UUID, GuestProcess> processes) {
-        String imageName = guest.imageId() == null ? null : imageNames.get(guest.imageId());
-        Optional<GuestProcess> process = guest.state().holdsRunResources()
-                ? Optional.ofNullable(processes.get(UUID.fromString(guest.uuid()))) : Optional.empty();
-        return new GuestView(guest, imageName, AccountNames.of(actor.login()), process.map(p -> (int) p.pid()).orElse(null),
-                process.map(GuestProcess::state).orElse(null), process.map(GuestProcess::cpuPercent).orElse(null),
-                process.map(GuestProcess::rssBytes).orElse(null), process.map(GuestProcess::threads).orElse(null),
-                process.map(p -> p.uptime().toSeconds()).orElse(null));
     }
 
     private AuditTarget target(Actor actor, long guestId) {

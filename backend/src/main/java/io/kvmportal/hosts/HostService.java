@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The admin's view of this host, as its agent reports it. An unreachable agent is a 503 (see agentlink.AgentFaults). */
+/** The admin's view of this host, as its agent reports it; an unreachable agent is a 503 (agentlink.AgentFaults). */
 @Singleton
 public class HostService {
     private final HostAgent agent;

@@ -103,7 +103,7 @@ public class ImageCatalog {
         return images.storeRef(imageId).orElseThrow(() -> ImageException.notFound(imageId)).storeId();
     }
 
-    /** What a new guest's disk is an overlay on: nothing for an installer ISO, whose guests start with an empty disk. */
+    /** What a new guest's disk is an overlay on: nothing for an installer ISO, whose guests start with empty disks. */
     @ReadOnly
     public Optional<String> diskBase(long imageId) {
         Image image = images.findById(imageId).orElseThrow(() -> ImageException.notFound(imageId));

@@ -41,7 +41,8 @@ public final class ScratchAgent implements AutoCloseable {
             int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             int gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
             HostConfig config = new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
-                    dataDir.resolve(HostConfig.INSTALLATION_ID), Accelerator.AUTO, Duration.ofSeconds(60), cgroupParent);
+                    dataDir.resolve(HostConfig.INSTALLATION_ID), Accelerator.AUTO, Duration.ofSeconds(60),
+                    cgroupParent);
             agent = new LocalAgent(config, scratch.resolve("portal").resolve("screens.sock"), uid);
             AgentServer server = AgentServer.start(agent, scratch.resolve("agent.sock"), Set.of(uid), gid);
             return new ScratchAgent(scratch, dataDir, agent, server);

@@ -1,14 +1,16 @@
 package io.kvmportal.account;
 
+import io.kvmportal.agent.AccountNames;
+import io.kvmportal.agent.AccountRemoval;
+import io.kvmportal.agent.HostAgent;
+import io.kvmportal.agent.HostUnreachableException;
+import io.kvmportal.agentlink.AgentFaults;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.Fault;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
-import io.kvmportal.host.Host;
-import io.kvmportal.host.account.AccountRemoval;
-import io.kvmportal.host.account.LinuxAccountName;
 import io.kvmportal.persistence.DataAccessException;
 import io.kvmportal.text.VisibleText;
 import io.micronaut.context.event.ApplicationEventPublisher;
@@ -33,18 +35,18 @@ public class AccountService {
     private final AuditLog audit;
     private final Clock clock;
     private final ApplicationEventPublisher<AccessRevoked> revocations;
-    private final Host host;
+    private final HostAgent agent;
     private final TransactionOperations<Connection> transactions;
 
     public AccountService(UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock,
-                          ApplicationEventPublisher<AccessRevoked> revocations, Host host,
+                          ApplicationEventPublisher<AccessRevoked> revocations, HostAgent agent,
                           TransactionOperations<Connection> transactions) {
         this.users = users;
         this.hasher = hasher;
         this.audit = audit;
         this.clock = clock;
         this.revocations = revocations;
-        this.host = host;
+        this.agent = agent;
         this.transactions = transactions;
     }
 
@@ -189,16 +191,21 @@ public class AccountService {
         }));
     }
 
-    /** Null once the account is gone (or never was); otherwise the audit's note on the account left in place. */
+    /**
+     * Null once the account is gone (or never was); otherwise the audit's note on the account left in place. An
+     * unreachable agent is a 503, and the caller's transaction keeps the portal account.
+     */
     private String removeLinuxAccount(String login) {
         AccountRemoval removal;
         try {
-            removal = host.removeAccount(login);
+            removal = agent.removeAccount(login);
+        } catch (HostUnreachableException e) {
+            throw AgentFaults.unreachable(e);
         } catch (RuntimeException e) {
             throw new AccountException(Fault.HOST_FAILED, "Could not remove the Linux account of '" + login + "': "
                     + e.getMessage());
         }
-        return removal.leftInPlace() ? "The Linux account " + LinuxAccountName.forLogin(login)
+        return removal.leftInPlace() ? "The Linux account " + AccountNames.of(login)
                 + " and its /dev/kvm entry were left in place: " + removal.reason() + "." : null;
     }
 

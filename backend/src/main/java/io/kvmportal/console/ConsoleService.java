@@ -1,5 +1,7 @@
 package io.kvmportal.console;
 
+import io.kvmportal.agent.HostUnreachableException;
+import io.kvmportal.agentlink.AgentFaults;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.audit.AuditAction;
@@ -156,6 +158,8 @@ public class ConsoleService {
         SocketChannel screen;
         try {
             screen = screens.connect(UUID.fromString(guest.uuid()), ownerLogin);
+        } catch (HostUnreachableException e) {
+            throw AgentFaults.unreachable(e);
         } catch (RuntimeException e) {
             LOG.warn("Cannot reach the screen of guest {} ({}): {}", guest.name(), guest.uuid(), e.getMessage());
             throw ConsoleException.unreachable(guest.name(), String.valueOf(e.getMessage()));

@@ -1,30 +1,33 @@
 package io.kvmportal.guest;
 
+import io.kvmportal.agent.GuestDefinition;
+import io.kvmportal.agent.HostAgent;
+import io.kvmportal.agent.HostRefusedException;
+import io.kvmportal.agent.HostUnreachableException;
+import io.kvmportal.agent.Nic;
+import io.kvmportal.agent.RefusalKind;
+import io.kvmportal.agentlink.AgentFaults;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.Fault;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
-import io.kvmportal.host.GuestDefinition;
-import io.kvmportal.host.Host;
-import io.kvmportal.host.account.LinuxAccountName;
-import io.kvmportal.host.qemu.Nic;
-import io.kvmportal.host.qemu.ProcessView;
 import io.kvmportal.image.Image;
 import io.kvmportal.image.ImageCatalog;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * Users' own guests, end to end: each action claims its next state in the database (with quota, behind the
  * owner's lock; see {@link GuestRegistry}), then asks the host, then records the outcome, so a failure leaves the
  * guest in a true state with the host's words in {@code lastError}. The host reports QEMU's end by {@link GuestEnded}.
+ * An agent that cannot be reached changes nothing: the guest steps back to where it was and the caller gets a 503.
  */
 @Singleton
 public class GuestService {
@@ -32,23 +35,27 @@ public class GuestService {
     public static final int SERIAL_CHUNK = 64 * 1024;
     private final GuestRegistry registry;
     private final ImageCatalog images;
-    private final Host host;
+    private final HostAgent agent;
+    private final GuestViews views;
     private final AuditLog audit;
+    /** Guests whose host step runs now: the reconciliation after the agent's return leaves them to that step. */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
-    GuestService(GuestRegistry registry, ImageCatalog images, Host host, AuditLog audit) {
+    GuestService(GuestRegistry registry, ImageCatalog images, HostAgent agent, GuestViews views, AuditLog audit) {
         this.registry = registry;
         this.images = images;
-        this.host = host;
+        this.agent = agent;
+        this.views = views;
         this.audit = audit;
     }
 
+    /** The actor's guests with their processes' figures, asked of the agent in one call. */
     public List<GuestView> list(Actor actor) {
-        Map<Long, String> imageNames = images.names();
-        return registry.list(actor).stream().map(guest -> view(actor, guest, imageNames)).toList();
+        return views.of(actor, registry.list(actor));
     }
 
     public GuestView get(Actor actor, long guestId) {
-        return view(actor, registry.get(actor, guestId), images.names());
+        return views.of(actor, List.of(registry.get(actor, guestId))).get(0);
     }
 
     /**
@@ -68,14 +75,18 @@ public class GuestService {
             }
             return registry.reserveNew(actor, request);
         });
+        inFlight.add(guest.id());
         try {
-            host.createDisk(UUID.fromString(guest.uuid()), actor.login(), images.diskBase(guest.imageId()),
+            agent.createDisk(UUID.fromString(guest.uuid()), actor.login(), images.diskBase(guest.imageId()),
                     (long) guest.diskGib() << 30);
             registry.advance(guest.id(), GuestState.CREATING, GuestState.STOPPED, null);
         } catch (RuntimeException e) {
+            // Unreachable or refused, the reservation goes: the guest never was, and its quota is free again.
             registry.forget(guest.id());
             released(guest);
             throw hostFailed("create the disk of '" + guest.name() + "'", e);
+        } finally {
+            inFlight.remove(guest.id());
         }
         return get(actor, guest.id());
     }
@@ -83,47 +94,44 @@ public class GuestService {
     public GuestView start(Actor actor, long guestId) {
         Guest guest = audited(actor, AuditAction.GUEST_STARTED, target(actor, guestId),
                 () -> registry.reserveStart(actor, guestId));
+        inFlight.add(guestId);
         try {
-            host.start(definition(actor.login(), guest));
+            agent.start(definition(actor.login(), guest));
             registry.advance(guestId, GuestState.STARTING, GuestState.RUNNING, null);
         } catch (RuntimeException e) {
-            registry.advance(guestId, GuestState.STARTING, GuestState.STOPPED, bounded(e.getMessage()));
+            // An unreachable agent started nothing that we know of: back to STOPPED without an error of the guest's.
+            registry.advance(guestId, GuestState.STARTING, GuestState.STOPPED,
+                    AgentFaults.isUnreachable(e) ? null : bounded(e.getMessage()));
             throw hostFailed("start '" + guest.name() + "'", e);
+        } finally {
+            inFlight.remove(guestId);
         }
         return get(actor, guestId);
     }
 
-    /** Presses the ACPI power button; a guest that ignores it is forced off after a minute. */
+    /** Presses the ACPI power button (the agent answers at once); a guest ignoring it is forced off after a minute. */
     public GuestView shutdown(Actor actor, long guestId) {
-        Guest guest = audited(actor, AuditAction.GUEST_SHUTDOWN, target(actor, guestId),
-                () -> registry.claim(actor, guestId, GuestAction.SHUTDOWN, GuestState.STOPPING));
-        Thread stopper = new Thread(() -> host.shutdown(UUID.fromString(guest.uuid()), SHUTDOWN_GRACE),
-                "shutdown-" + guest.id());
-        stopper.setDaemon(true);
-        stopper.start();
-        return get(actor, guestId);
+        return onHost(actor, guestId, AuditAction.GUEST_SHUTDOWN, GuestAction.SHUTDOWN, GuestState.STOPPING,
+                guest -> agent.shutdown(guest, SHUTDOWN_GRACE));
     }
 
     public GuestView forceOff(Actor actor, long guestId) {
-        Guest guest = audited(actor, AuditAction.GUEST_FORCED_OFF, target(actor, guestId),
-                () -> registry.claim(actor, guestId, GuestAction.FORCE_OFF, GuestState.STOPPING));
-        host.forceOff(UUID.fromString(guest.uuid()));
+        forcedOff(actor, actor, target(actor, guestId), guestId);
         return get(actor, guestId);
     }
 
     public GuestView pause(Actor actor, long guestId) {
-        return onHost(actor, guestId, AuditAction.GUEST_PAUSED, GuestAction.PAUSE, GuestState.PAUSED,
-                guest -> host.pause(guest));
+        return onHost(actor, guestId, AuditAction.GUEST_PAUSED, GuestAction.PAUSE, GuestState.PAUSED, agent::pause);
     }
 
     public GuestView resume(Actor actor, long guestId) {
         return onHost(actor, guestId, AuditAction.GUEST_RESUMED, GuestAction.RESUME, GuestState.RUNNING,
-                guest -> host.resume(guest));
+                agent::resume);
     }
 
     public GuestView reboot(Actor actor, long guestId) {
         return onHost(actor, guestId, AuditAction.GUEST_REBOOTED, GuestAction.REBOOT, GuestState.RUNNING,
-                guest -> host.reboot(guest));
+                agent::reboot);
     }
 
     public GuestView rename(Actor actor, long guestId, String name) {
@@ -150,28 +158,62 @@ public class GuestService {
         for (Guest guest : theirs) {
             AuditTarget target = new AuditTarget("guest", guest.id(), guest.name(), ownerId);
             if (GuestAction.FORCE_OFF.allowedIn(guest.state())) {
-                audited(admin, AuditAction.GUEST_FORCED_OFF, target,
-                        () -> registry.claim(owner, guest.id(), GuestAction.FORCE_OFF, GuestState.STOPPING));
-                host.forceOff(UUID.fromString(guest.uuid()));
-                // QEMU is gone; the exit event may not have been recorded yet.
-                registry.advance(guest.id(), GuestState.STOPPING, GuestState.STOPPED, null);
+                forcedOff(admin, owner, target, guest.id());
             }
             deleteOnBehalf(admin, owner, target, guest.id());
         }
         return theirs.size();
     }
 
+    /**
+     * Forces the guest off and records it stopped (QEMU is gone; its exit event may not have been recorded yet). A
+     * guest the agent no longer runs is off as well; any other failure puts it back where it was.
+     */
+    private void forcedOff(Actor actor, Actor owner, AuditTarget target, long guestId) {
+        GuestState[] before = new GuestState[1];
+        Guest guest = audited(actor, AuditAction.GUEST_FORCED_OFF, target, () -> {
+            before[0] = registry.get(owner, guestId).state();
+            return registry.claim(owner, guestId, GuestAction.FORCE_OFF, GuestState.STOPPING);
+        });
+        inFlight.add(guestId);
+        try {
+            agent.forceOff(UUID.fromString(guest.uuid()));
+        } catch (HostRefusedException refused) {
+            if (refused.kind() != RefusalKind.NOT_RUNNING) {
+                registry.advance(guestId, GuestState.STOPPING, before[0], bounded(refused.getMessage()));
+                throw hostFailed("force off '" + guest.name() + "'", refused);
+            }
+        } catch (RuntimeException e) {
+            registry.advance(guestId, GuestState.STOPPING, before[0],
+                    AgentFaults.isUnreachable(e) ? null : bounded(e.getMessage()));
+            throw hostFailed("force off '" + guest.name() + "'", e);
+        } finally {
+            inFlight.remove(guestId);
+        }
+        registry.advance(guestId, GuestState.STOPPING, GuestState.STOPPED, null);
+    }
+
     private void deleteOnBehalf(Actor actor, Actor owner, AuditTarget target, long guestId) {
         Guest guest = audited(actor, AuditAction.GUEST_DELETED, target,
                 () -> registry.claim(owner, guestId, GuestAction.DELETE, GuestState.DELETING));
+        inFlight.add(guestId);
         try {
-            host.deleteGuest(UUID.fromString(guest.uuid()), owner.login());
+            agent.deleteGuest(UUID.fromString(guest.uuid()), owner.login());
         } catch (RuntimeException e) {
-            registry.advance(guestId, GuestState.DELETING, GuestState.STOPPED, bounded(e.getMessage()));
+            // The row stays whatever happened: an unreachable agent may still hold the guest's disk.
+            registry.advance(guestId, GuestState.DELETING, GuestState.STOPPED,
+                    AgentFaults.isUnreachable(e) ? null : bounded(e.getMessage()));
             throw hostFailed("delete '" + guest.name() + "'", e);
+        } finally {
+            inFlight.remove(guestId);
         }
         registry.forget(guestId);
         released(guest);
+    }
+
+    /** Whether a request of this process is asking the agent about this guest right now. */
+    boolean inFlight(long guestId) {
+        return inFlight.contains(guestId);
     }
 
     /** After a guest is gone from the database: its image, if withdrawn and now unused, loses its file. */
@@ -193,7 +235,7 @@ public class GuestService {
             throw GuestException.wrongState("take a screenshot of", guest.name(), guest.state());
         }
         try {
-            return host.screenshot(UUID.fromString(guest.uuid()));
+            return agent.screenshot(UUID.fromString(guest.uuid()));
         } catch (RuntimeException e) {
             throw hostFailed("take a screenshot of '" + guest.name() + "'", e);
         }
@@ -206,7 +248,7 @@ public class GuestService {
     public SerialOutput serial(Actor actor, long guestId, long from) {
         Guest guest = registry.get(actor, guestId);
         try {
-            return host.serialLog(UUID.fromString(guest.uuid()), actor.login(), from, SERIAL_CHUNK)
+            return agent.serialLog(UUID.fromString(guest.uuid()), actor.login(), from, SERIAL_CHUNK)
                     .map(chunk -> SerialOutput.of(chunk.offset(), chunk.bytes()))
                     .orElse(new SerialOutput(0, 0, ""));
         } catch (RuntimeException e) {
@@ -218,34 +260,32 @@ public class GuestService {
         void run(UUID guest);
     }
 
-    /** A QMP action: claim the state it leads to, ask QEMU, and step back with QEMU's words if it refuses. */
+    /**
+     * A QMP action: claim the state it leads to, ask QEMU, and step back with QEMU's words if it refuses, or without
+     * words if the agent could not be reached.
+     */
     private GuestView onHost(Actor actor, long guestId, AuditAction audited, GuestAction action, GuestState next,
                              HostStep step) {
         Guest before = registry.get(actor, guestId);
         Guest guest = audited(actor, audited, target(actor, guestId),
                 () -> registry.claim(actor, guestId, action, next));
+        inFlight.add(guestId);
         try {
             step.run(UUID.fromString(guest.uuid()));
         } catch (RuntimeException e) {
-            registry.advance(guestId, next, before.state(), bounded(e.getMessage()));
+            registry.advance(guestId, next, before.state(),
+                    AgentFaults.isUnreachable(e) ? null : bounded(e.getMessage()));
             throw hostFailed(action.verb() + " '" + guest.name() + "'", e);
+        } finally {
+            inFlight.remove(guestId);
         }
         return get(actor, guestId);
     }
 
     GuestDefinition definition(String login, Guest guest) {
+        ImageCatalog.Boot boot = images.boot(guest.imageId());
         return new GuestDefinition(UUID.fromString(guest.uuid()), guest.name(), login, guest.vcpus(),
-                guest.memoryMib(), images.bootSource(guest.imageId()), Nic.USER);
-    }
-
-    private GuestView view(Actor actor, Guest guest, Map<Long, String> imageNames) {
-        String imageName = guest.imageId() == null ? null : imageNames.get(guest.imageId());
-        Optional<ProcessView> process = guest.state().holdsRunResources()
-                ? host.processView(UUID.fromString(guest.uuid())) : Optional.empty();
-        return new GuestView(guest, imageName, LinuxAccountName.forLogin(actor.login()).value(), process.map(ProcessView::pid).orElse(null),
-                process.map(p -> p.state().name()).orElse(null), process.map(ProcessView::cpuPercent).orElse(null),
-                process.map(ProcessView::rssBytes).orElse(null), process.map(ProcessView::threads).orElse(null),
-                process.map(p -> p.uptime().toSeconds()).orElse(null));
+                guest.memoryMib(), boot.kind(), boot.imageId(), Nic.USER);
     }
 
     private AuditTarget target(Actor actor, long guestId) {
@@ -262,11 +302,19 @@ public class GuestService {
         return audit.record(actor, action, target, claim);
     }
 
-    private static GuestException hostFailed(String what, RuntimeException cause) {
+    /**
+     * The caller's refusal for a failed host step: 503 for an agent that could not be reached, the refusal's own
+     * status (see AgentFaults) for the agent's words, and 502 for anything else the host failed at.
+     */
+    private static RuntimeException hostFailed(String what, RuntimeException cause) {
+        if (cause instanceof HostUnreachableException unreachable) {
+            return AgentFaults.unreachable(unreachable);
+        }
         if (cause instanceof PortalException portal && portal.fault() != Fault.INVALID_INPUT) {
             return new GuestException(portal.fault(), portal.getMessage());
         }
-        return new GuestException(Fault.HOST_FAILED, "Could not " + what + ": " + bounded(cause.getMessage()));
+        Fault fault = cause instanceof HostRefusedException refused ? AgentFaults.fault(refused) : Fault.HOST_FAILED;
+        return new GuestException(fault, "Could not " + what + ": " + bounded(cause.getMessage()));
     }
 
     static String bounded(String message) {

@@ -1,28 +1,31 @@
 package io.kvmportal.hosts;
 
+import io.kvmportal.agent.AccountNames;
+import io.kvmportal.agent.AgentIdentity;
+import io.kvmportal.agent.GuestProcess;
+import io.kvmportal.agent.HostAgent;
+import io.kvmportal.agent.HostFacts;
 import io.kvmportal.api.Actor;
 import io.kvmportal.guest.Guest;
 import io.kvmportal.guest.GuestRegistry;
-import io.kvmportal.host.Host;
-import io.kvmportal.host.HostReport;
-import io.kvmportal.host.account.LinuxAccountName;
-import io.kvmportal.host.qemu.ProcessView;
+import io.kvmportal.guest.OwnedGuest;
 import io.micronaut.transaction.annotation.ReadOnly;
 import jakarta.inject.Singleton;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The admin's view of this host. */
+/** The admin's view of this host, as its agent reports it; an unreachable agent is a 503 (agentlink.AgentFaults). */
 @Singleton
 public class HostService {
-    private final Host host;
+    private final HostAgent agent;
     private final HostAllocationRepository allocations;
     private final GuestRegistry guests;
 
-    HostService(Host host, HostAllocationRepository allocations, GuestRegistry guests) {
-        this.host = host;
+    HostService(HostAgent agent, HostAllocationRepository allocations, GuestRegistry guests) {
+        this.agent = agent;
         this.allocations = allocations;
         this.guests = guests;
     }
@@ -30,32 +33,36 @@ public class HostService {
     @ReadOnly
     public HostOverview overview(Actor actor) {
         requireAdmin(actor);
-        HostReport report = host.report();
+        AgentIdentity identity = agent.identify();
+        HostFacts facts = agent.facts();
         HostAllocationRepository.Allocation running = allocations.running();
-        return new HostOverview(report.autoAccelerator().accelerator().name(), report.autoAccelerator().reason(),
-                report.kvm().availability().name(), report.kvm().text(), report.kvm().apiVersion(),
-                report.kvm().recommendedVcpus(), report.kvm().maxVcpus(), report.kvm().pvm(), report.qemu().text(),
-                HostCapacity.cores(), HostCapacity.memoryMib(), running.vcpus(), running.memoryMib(),
-                running.guests());
+        return new HostOverview(facts.accelerator().name(), facts.acceleratorReason(), facts.kvmAvailability().name(),
+                facts.kvmText(), facts.kvmApiVersion(), facts.kvmRecommendedVcpus(), facts.kvmMaxVcpus(),
+                facts.kvmPvm(), facts.qemuVersion(), facts.cores(), facts.memoryMib(), running.vcpus(),
+                running.memoryMib(), running.guests(), identity.protocol(), identity.version(), identity.pid(),
+                facts.agentRssBytes());
     }
 
-    /** Every guest's QEMU process on this host, busiest first, as {@code top} would list them. */
+    /** Every guest's QEMU process on this host, busiest first, as {@code top} would list them: one agent call. */
     public List<RunningGuest> processes(Actor actor) {
         requireAdmin(actor);
-        return guests.allWithOwners().stream()
-                .filter(owned -> owned.guest().state().holdsRunResources())
-                .map(owned -> running(owned.guest(), owned.login()))
+        List<OwnedGuest> live = guests.allWithOwners().stream()
+                .filter(owned -> owned.guest().state().holdsRunResources()).toList();
+        Map<UUID, GuestProcess> processes = live.isEmpty() ? Map.of()
+                : agent.processes(live.stream().map(owned -> UUID.fromString(owned.guest().uuid())).toList());
+        return live.stream()
+                .map(owned -> running(owned.guest(), owned.login(),
+                        Optional.ofNullable(processes.get(UUID.fromString(owned.guest().uuid())))))
                 .sorted(Comparator.comparing((RunningGuest g) -> g.cpuPercent() == null ? -1 : g.cpuPercent())
                         .reversed().thenComparing(RunningGuest::guestName))
                 .toList();
     }
 
-    private RunningGuest running(Guest guest, String login) {
-        Optional<ProcessView> process = host.processView(UUID.fromString(guest.uuid()));
-        return new RunningGuest(guest.id(), guest.name(), login, LinuxAccountName.forLogin(login).value(),
-                guest.state().name(), guest.vcpus(), guest.memoryMib(), process.map(ProcessView::pid).orElse(null),
-                process.map(p -> p.state().name()).orElse(null), process.map(ProcessView::cpuPercent).orElse(null),
-                process.map(ProcessView::rssBytes).orElse(null), process.map(ProcessView::threads).orElse(null),
+    private static RunningGuest running(Guest guest, String login, Optional<GuestProcess> process) {
+        return new RunningGuest(guest.id(), guest.name(), login, AccountNames.of(login), guest.state().name(),
+                guest.vcpus(), guest.memoryMib(), process.map(p -> (int) p.pid()).orElse(null),
+                process.map(GuestProcess::state).orElse(null), process.map(GuestProcess::cpuPercent).orElse(null),
+                process.map(GuestProcess::rssBytes).orElse(null), process.map(GuestProcess::threads).orElse(null),
                 process.map(p -> p.uptime().toSeconds()).orElse(null));
     }
 

@@ -1,25 +1,21 @@
 package io.kvmportal.image;
 
-import io.kvmportal.host.Host;
-import io.kvmportal.host.image.BaseImage;
-import io.kvmportal.host.image.DemoImageBuilder;
-import io.kvmportal.host.image.ImageFormat;
-import io.micronaut.context.annotation.Property;
+import io.kvmportal.agent.HostAgent;
+import io.kvmportal.agent.ImageFile;
+import io.kvmportal.agentlink.AgentLink;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import jakarta.inject.Singleton;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * On the first start, builds the demo guest (a tiny Linux from Debian packages) and publishes it, so a newcomer
- * can launch a guest at once. Runs in the background: the portal answers meanwhile, and the image appears when
- * it is ready (about a minute on a fresh machine, seconds after that).
+ * On the first start, has the host agent build the demo guest (a tiny Linux from Debian packages, booted from its own
+ * kernel) and publishes it, so a newcomer can launch a guest at once. Runs in the background: the portal answers
+ * meanwhile, and the image appears when it is ready (about a minute on a fresh machine, seconds after that, as the
+ * agent caches what it built).
  */
 @Singleton
 @Requires(property = "portal.images.demo", notEquals = "false")
@@ -27,29 +23,36 @@ class DemoImagePublisher implements ApplicationEventListener<StartupEvent> {
     static final String NAME = "Demo: tiny Linux";
     private static final Logger LOG = LoggerFactory.getLogger(DemoImagePublisher.class);
     private final ImageCatalog catalog;
-    private final Host host;
+    private final HostAgent agent;
     private final Clock clock;
-    private final Path cacheRoot;
+    private final AgentLink link;
 
-    /** The built files are cached per machine (by default in ~/.cache/kvm-portal/demo-image): later portals reuse them. */
-    DemoImagePublisher(ImageCatalog catalog, Host host, Clock clock,
-                       @Property(name = "portal.images.demo-cache", defaultValue = "") String cache) {
+    DemoImagePublisher(ImageCatalog catalog, HostAgent agent, Clock clock, AgentLink link) {
         this.catalog = catalog;
-        this.host = host;
+        this.agent = agent;
         this.clock = clock;
-        this.cacheRoot = cache.isBlank()
-                ? Path.of(System.getProperty("user.home"), ".cache", "kvm-portal", "demo-image")
-                : Path.of(cache);
+        this.link = link;
     }
 
+    /** Now, and again whenever the agent comes back: a portal that started while its agent was away gets it later. */
     @Override
     public void onApplicationEvent(StartupEvent event) {
+        link.subscribe(reachable -> {
+            if (reachable) {
+                inBackground();
+            }
+        });
+        inBackground();
+    }
+
+    private void inBackground() {
         Thread builder = new Thread(this::publishIfMissing, "demo-image");
         builder.setDaemon(true);
         builder.start();
     }
 
-    void publishIfMissing() {
+    /** One at a time: a second try waits for the first and then finds the image published. */
+    synchronized void publishIfMissing() {
         try {
             if (!catalog.hasImageNamed(NAME)) {
                 publish();
@@ -61,19 +64,11 @@ class DemoImagePublisher implements ApplicationEventListener<StartupEvent> {
     }
 
     private void publish() {
-        DemoImageBuilder.DemoFiles files = DemoImageBuilder.buildCached(cacheRoot);
-        Path upload = host.incomingImages().resolve("demo.qcow2");
-        try {
-            Files.copy(files.baseDisk(), upload, StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        BaseImage base = host.admitImage(upload, ImageFormat.QCOW2, 1L << 30);
-        host.admitBootFiles(base, files.kernel(), files.initrd(), ImageCatalog.KERNEL_APPEND);
+        ImageFile file = agent.publishDemoImage();
         Image image = new Image(0, NAME, "A tiny Debian kernel with a busybox shell on the screen and the serial"
                 + " console; boots in seconds, even without KVM.", "Linux (Debian kernel, busybox)", ImageKind.KERNEL,
-                "qcow2", base.virtualSize(), 128, 1, clock.instant(), null, null);
-        catalog.register(image, base);
+                "qcow2", file.virtualBytes(), 128, 1, clock.instant(), null, null);
+        catalog.register(image, file);
         LOG.info("Published the demo image '{}'", NAME);
     }
 }

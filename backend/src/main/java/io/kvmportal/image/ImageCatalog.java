@@ -1,23 +1,28 @@
 package io.kvmportal.image;
 
+import io.kvmportal.agent.BootKind;
+import io.kvmportal.agent.HostAgent;
+import io.kvmportal.agent.HostRefusedException;
+import io.kvmportal.agent.HostUnreachableException;
+import io.kvmportal.agent.ImageFile;
+import io.kvmportal.agent.ImageFormat;
+import io.kvmportal.agent.RefusalKind;
+import io.kvmportal.agent.StagedImage;
+import io.kvmportal.agentlink.AgentFaults;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.Fault;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditTarget;
-import io.kvmportal.host.Host;
-import io.kvmportal.host.image.BaseImage;
-import io.kvmportal.host.image.ImageFormat;
-import io.kvmportal.host.image.ImageRefusedException;
-import io.kvmportal.host.qemu.BootSource;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
 import io.kvmportal.persistence.DataAccessException;
 import jakarta.inject.Singleton;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,30 +35,29 @@ import org.slf4j.LoggerFactory;
  * while guests use it (their disks are overlays on it, an ISO sits in their CD drive, the demo image's guests boot its
  * kernel) and deletes it, with its boot files, once none does: at once, or when the last such guest is deleted.
  *
- * <p>Publishing, for an upload or a file copied from the server alike: (1) the admin and the metadata are checked
- * before a byte arrives; (2) {@link ImageUploads} brings the bytes into the host's incoming area; (3) kvm-host
- * inspects them and, if they are what the admin said, moves them into its store; (4) the image is recorded, with
- * its audit entry, in one transaction. Whatever fails on the way is audited with its reason and leaves no file:
- * not in the incoming area, not in the store.
+ * <p>Publishing, for an upload or a file read from the server alike: (1) the admin and the metadata are checked
+ * before a byte arrives; (2) {@link ImageUploads} streams the bytes to the host agent, which stages them under an id
+ * it chose; (3) the agent inspects the staged file and, if it is what the admin said, keeps it in its store; (4) the
+ * image is recorded, with its audit entry, in one transaction. Whatever fails on the way is audited with its reason
+ * and leaves no file: not staged, not in the store.
  */
 @Singleton
 public class ImageCatalog {
-    static final String KERNEL_APPEND = "console=tty1 console=ttyS0 quiet";
     private static final long GIB = 1L << 30;
     private static final String PORTAL = "(portal)";
     private static final Logger LOG = LoggerFactory.getLogger(ImageCatalog.class);
     private final ImageRepository images;
     private final ImageUploads uploads;
-    private final Host host;
+    private final HostAgent agent;
     private final AuditLog audit;
     private final Clock clock;
     private final long maxVirtualSize;
 
-    ImageCatalog(ImageRepository images, ImageUploads uploads, Host host, AuditLog audit, Clock clock,
+    ImageCatalog(ImageRepository images, ImageUploads uploads, HostAgent agent, AuditLog audit, Clock clock,
                  ImageConfiguration configuration) {
         this.images = images;
         this.uploads = uploads;
-        this.host = host;
+        this.agent = agent;
         this.audit = audit;
         this.clock = clock;
         this.maxVirtualSize = configuration.getMaxVirtualSize();
@@ -93,28 +97,31 @@ public class ImageCatalog {
         }
     }
 
-    /** The image's file in the host's store, for the overlay of a guest's disk. */
+    /** The id of the image's file in the host's store (the agent chose it when it admitted the file). */
     @ReadOnly
-    public BaseImage baseImage(long imageId) {
-        ImageRepository.StoreRef ref = images.storeRef(imageId).orElseThrow(() -> ImageException.notFound(imageId));
-        return new BaseImage(ref.storeId(), ImageFormat.parse(ref.format()), ref.virtualBytes(), ref.fileBytes());
+    public String storeId(long imageId) {
+        return images.storeRef(imageId).orElseThrow(() -> ImageException.notFound(imageId)).storeId();
     }
 
-    /** What a new guest's disk is an overlay on: nothing for an installer ISO, whose guests start with an empty disk. */
+    /** What a new guest's disk is an overlay on: nothing for an installer ISO, whose guests start with empty disks. */
     @ReadOnly
-    public Optional<BaseImage> diskBase(long imageId) {
+    public Optional<String> diskBase(long imageId) {
         Image image = images.findById(imageId).orElseThrow(() -> ImageException.notFound(imageId));
-        return image.kind() == ImageKind.ISO ? Optional.empty() : Optional.of(baseImage(imageId));
+        return image.kind() == ImageKind.ISO ? Optional.empty() : Optional.of(storeId(imageId));
+    }
+
+    /** What a guest boots: its disk, or an image of the store ({@code imageId}: the ISO, or the kernel's image). */
+    public record Boot(BootKind kind, @Nullable String imageId) {
     }
 
     /** What a guest made from this image boots. */
     @ReadOnly
-    public BootSource bootSource(long imageId) {
+    public Boot boot(long imageId) {
         Image image = images.findById(imageId).orElseThrow(() -> ImageException.notFound(imageId));
         return switch (image.kind()) {
-            case DISK -> new BootSource.FromDisk();
-            case ISO -> new BootSource.FromIso(host.imagePath(baseImage(imageId)));
-            case KERNEL -> host.bootFiles(baseImage(imageId), KERNEL_APPEND);
+            case DISK -> new Boot(BootKind.DISK, null);
+            case ISO -> new Boot(BootKind.CDROM, storeId(imageId));
+            case KERNEL -> new Boot(BootKind.KERNEL, storeId(imageId));
         };
     }
 
@@ -135,37 +142,37 @@ public class ImageCatalog {
         }
     }
 
-    /** Publishes a file already in the incoming area (received by {@link ImageUploads#receive}); consumes it. */
-    public Image publish(Actor actor, NewImage request, Path incoming, String shownName) {
+    /** Publishes an upload already staged (received by {@link ImageUploads#receive}); consumes it. */
+    public Image publish(Actor actor, NewImage request, StagedImage staged, String shownName) {
         try {
-            return publishing(actor, request, () -> incoming, shownName);
+            return publishing(actor, request, () -> staged, shownName);
         } finally {
-            uploads.discard(incoming);
+            uploads.discard(staged);
         }
     }
 
-    /** Publishes an upload whose metadata came first, streaming its body into the incoming area. */
+    /** Publishes an upload whose metadata came first, streaming its body to the agent's staging area. */
     public Image publishUpload(Actor actor, NewImage request, InputStream body, long declaredLength) {
         return publishing(actor, request, () -> uploads.receive(actor, body, declaredLength),
                 String.valueOf(request.name()));
     }
 
-    /** Publishes a copy of a file in an import directory of the server; the file itself is left alone. */
+    /** Publishes a copy of a file in an import directory of the server, read by the portal; the file is left alone. */
     public Image publishFromServer(Actor actor, NewImage request, String serverPath) {
         return publishing(actor, request, () -> uploads.copyFromServer(actor, serverPath), String.valueOf(serverPath));
     }
 
     private interface Arrival {
-        Path file();
+        StagedImage staged();
     }
 
     private Image publishing(Actor actor, NewImage request, Arrival arrival, String shownName) {
-        Path incoming = null;
-        BaseImage admitted = null;
+        StagedImage staged = null;
+        ImageFile admitted = null;
         try {
             checkPublishable(actor, request);
-            incoming = arrival.file();
-            admitted = admit(incoming, request, shownName);
+            staged = arrival.staged();
+            admitted = admit(staged, request, shownName);
             Image image = record(actor, request, admitted);
             admitted = null;
             return image;
@@ -174,33 +181,50 @@ public class ImageCatalog {
                     new AuditTarget("image", null, String.valueOf(request.name()), null), refused.getMessage());
             throw refused;
         } finally {
-            uploads.discard(incoming);
+            uploads.discard(staged);
             if (admitted != null) {
-                host.removeImage(admitted);
+                removeQuietly(admitted.imageId());
             }
         }
     }
 
-    private BaseImage admit(Path incoming, NewImage request, String shownName) {
+    private ImageFile admit(StagedImage staged, NewImage request, String shownName) {
         try {
-            return host.admitImage(incoming, ImageFormat.parse(request.format()), maxVirtualSize);
-        } catch (ImageRefusedException refused) {
-            throw ImageException.invalid(RefusalWords.of(refused, incoming, shownName, request.format()));
+            return agent.admitImage(staged.stagingId(), ImageFormat.valueOf(request.format().toUpperCase(Locale.ROOT)),
+                    maxVirtualSize);
+        } catch (HostRefusedException refused) {
+            if (refused.kind() == RefusalKind.IMAGE_REFUSED) {
+                throw ImageException.invalid(RefusalWords.of(refused, staged.stagingId(), shownName,
+                        request.format()));
+            }
+            throw new ImageException(AgentFaults.fault(refused), "Could not inspect or keep the image: "
+                    + refused.getMessage());
+        } catch (HostUnreachableException e) {
+            throw AgentFaults.unreachable(e);
         } catch (RuntimeException e) {
             throw new ImageException(Fault.HOST_FAILED, "Could not inspect or keep the image: " + e.getMessage());
         }
     }
 
+    /** An admitted file whose recording failed goes again; the agent's own failure to remove it is only logged. */
+    private void removeQuietly(String storeId) {
+        try {
+            agent.removeImage(storeId);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove the image file {} whose publication failed: {}", storeId, e.getMessage());
+        }
+    }
+
     /** A bootable disk needs at least its own size; an ISO's guest gets an empty disk of any size. */
     @Transactional
-    Image record(Actor actor, NewImage request, BaseImage stored) {
+    Image record(Actor actor, NewImage request, ImageFile stored) {
         int minDisk = request.kind() == ImageKind.DISK
-                ? (int) Math.max(request.minDiskGib(), (stored.virtualSize() + GIB - 1) / GIB) : request.minDiskGib();
+                ? (int) Math.max(request.minDiskGib(), (stored.virtualBytes() + GIB - 1) / GIB) : request.minDiskGib();
         Image image = new Image(0, request.name(), request.descriptionText(), request.os(), request.kind(),
-                request.format(), stored.virtualSize(), request.minMemoryMib(), minDisk, clock.instant(), null, null);
+                request.format(), stored.virtualBytes(), request.minMemoryMib(), minDisk, clock.instant(), null, null);
         long id;
         try {
-            id = images.insert(image, stored.id(), stored.fileSize(), actor.id());
+            id = images.insert(image, stored.imageId(), stored.fileBytes(), actor.id());
         } catch (DataAccessException e) {
             throw e.isUniqueViolation() ? ImageException.nameTaken(request.name()) : e;
         }
@@ -220,10 +244,10 @@ public class ImageCatalog {
         return images.existsNamed(name);
     }
 
-    /** Records an image the portal itself built and admitted into the host's store. */
+    /** Records an image the host agent built and admitted into its store at the portal's request. */
     @Transactional
-    Image register(Image image, BaseImage stored) {
-        long id = images.insert(image, stored.id(), stored.fileSize(), null);
+    Image register(Image image, ImageFile stored) {
+        long id = images.insert(image, stored.imageId(), stored.fileBytes(), null);
         audit.success(null, PORTAL, AuditAction.IMAGE_PUBLISHED, new AuditTarget("image", id, image.name(), null));
         return images.findById(id).orElseThrow();
     }
@@ -258,8 +282,7 @@ public class ImageCatalog {
                 images.findById(imageId).map(Image::name).orElse("#" + imageId), null);
         ImageRepository.StoreRef file = ref.get();
         try {
-            host.removeImage(new BaseImage(file.storeId(), ImageFormat.parse(file.format()), file.virtualBytes(),
-                    file.fileBytes()));
+            agent.removeImage(file.storeId());
         } catch (RuntimeException e) {
             LOG.warn("Could not delete the file of withdrawn image {}: {}", target.name(), e.getMessage());
             audit.failure(null, PORTAL, AuditAction.IMAGE_FILE_REMOVED, target, String.valueOf(e.getMessage()));

@@ -1,24 +1,30 @@
 package io.kvmportal.image;
 
-import io.kvmportal.host.image.ImageRefusedException;
-import java.nio.file.Path;
+import io.kvmportal.agent.HostRefusedException;
+import io.kvmportal.agent.ImageRefusalReason;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * kvm-host's refusal of an image, in words for the admin: what is wrong and what to do, then the inspector's own
- * finding with the name the admin knows the file by (not the generated name in the incoming area).
+ * The host agent's refusal of an image, in words for the admin: what is wrong and what to do, then the inspector's
+ * own finding with the name the admin knows the file by (not the staging id the agent gave it).
  */
 final class RefusalWords {
+    private static final String STAGED_NAME_AROUND = "[^\\s:'\"(),]*";
 
     private RefusalWords() {
     }
 
-    static String of(ImageRefusedException refused, Path incoming, String shownName, String format) {
-        String detail = refused.getMessage().replace(incoming.toString(), shownName)
-                .replace(incoming.getFileName().toString(), shownName);
-        return "Refused '" + shownName + "': " + words(refused.reason(), format) + ". kvm-host found: " + detail;
+    static String of(HostRefusedException refused, String stagingId, String shownName, String format) {
+        // The agent may name the staged file by its path, its name or its id: each becomes the admin's name.
+        String detail = String.valueOf(refused.getMessage())
+                .replaceAll(STAGED_NAME_AROUND + Pattern.quote(stagingId) + STAGED_NAME_AROUND,
+                        Matcher.quoteReplacement(shownName));
+        return "Refused '" + shownName + "': " + words(refused.imageReason().orElse(ImageRefusalReason.INVALID), format)
+                + ". kvm-host found: " + detail;
     }
 
-    private static String words(ImageRefusedException.Reason reason, String format) {
+    private static String words(ImageRefusalReason reason, String format) {
         return switch (reason) {
             case FORMAT_MISMATCH -> "it is not " + named(format);
             case UNKNOWN_FORMAT -> "the format must be qcow2, raw or iso";

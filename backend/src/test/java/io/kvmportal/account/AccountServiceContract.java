@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kvmportal.agent.AccountRemoval;
+import io.kvmportal.agent.HostAgent;
 import io.kvmportal.api.Fault;
 import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditEvent;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditQuery;
-import io.kvmportal.host.Host;
-import io.kvmportal.host.account.AccountRemoval;
 import io.kvmportal.host.account.KvmAccess;
 import io.kvmportal.host.account.KvmGrant;
 import io.kvmportal.host.account.LinuxAccount;
@@ -30,6 +30,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ abstract class AccountServiceContract extends DatabaseTest {
     @Inject
     AuditLog audit;
     @Inject
-    Host host;
+    HostAgent agent;
     UserView admin;
 
     @jakarta.inject.Singleton
@@ -189,7 +190,7 @@ abstract class AccountServiceContract extends DatabaseTest {
         String login = TestNames.random();
         try {
             UserView user = accounts.create(admin.actor(), new NewUser(login, null, "linux-user-password", Role.USER));
-            LinuxAccount account = host.prepareAccount(login); // as their first guest does
+            LinuxAccount account = prepareAccount(login); // as their first guest does
             assertEquals(hostHasKvm(), kvmGrantees().contains(account.name().value()), kvmGrantees().toString());
 
             assertEquals(Optional.empty(), accounts.delete(admin.actor(), user.id()), "nothing left to mention");
@@ -221,7 +222,7 @@ abstract class AccountServiceContract extends DatabaseTest {
         try {
             LinuxAccount foreign = ForeignAccount.create(name, comment);
             UserView user = accounts.create(admin.actor(), new NewUser(login, null, "linux-user-password", Role.USER));
-            assertEquals(foreign, host.prepareAccount(login)); // as their first guest does
+            assertEquals(foreign, prepareAccount(login)); // as their first guest does
             assertEquals(hostHasKvm(), kvmGrantees().contains(name.value()), kvmGrantees().toString());
 
             Optional<String> left = accounts.delete(admin.actor(), user.id());
@@ -246,7 +247,7 @@ abstract class AccountServiceContract extends DatabaseTest {
         String login = TestNames.random();
         try {
             UserView user = accounts.create(admin.actor(), new NewUser(login, null, "linux-user-password", Role.USER));
-            LinuxAccount account = host.prepareAccount(login);
+            LinuxAccount account = prepareAccount(login);
             Process sleeper = new ProcessBuilder("setpriv", "--reuid=" + account.uid(), "--regid=" + account.gid(),
                     "--clear-groups", "--", "sleep", "300").start();
             try {
@@ -340,6 +341,14 @@ abstract class AccountServiceContract extends DatabaseTest {
             assertEquals(1, accounts.list(accounts.find(first.id()).or(() -> accounts.find(second.id()))
                     .orElseThrow().actor()).size());
         }
+    }
+
+    /** As a user's first guest does: the agent makes the login's account with the guest's disk. */
+    private LinuxAccount prepareAccount(String login) {
+        UUID guest = UUID.randomUUID();
+        agent.createDisk(guest, login, Optional.empty(), 1L << 30);
+        agent.deleteGuest(guest, login);
+        return LinuxAccounts.lookup(LinuxAccountName.forLogin(login)).orElseThrow();
     }
 
     /** The entry is on the real /dev/kvm, so there is one only on a host with the device (KVM or nested PVM). */

@@ -173,7 +173,7 @@ abstract class SignInThrottleContract extends DatabaseTest {
     private Map<String, Object> samePortal(ApplicationContext beans) {
         return Map.of("datasources.default.url", beans.getRequiredProperty("datasources.default.url", String.class),
                 "portal.data-dir", beans.getRequiredProperty("portal.data-dir", String.class),
-                "portal.host.cgroup-parent", CGROUP_PARENT);
+                "portal.host.agent-socket", beans.getRequiredProperty("portal.host.agent-socket", String.class));
     }
 
     /** How many of {@code count} attempts at once, {@code i} -> {login, address}, the throttle lets through. */

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvmportal.account.AccountService;
 import io.kvmportal.account.NewUser;
 import io.kvmportal.account.Role;
+import io.kvmportal.agent.StagedImage;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.Fault;
 import io.kvmportal.audit.AuditAction;
 import io.kvmportal.audit.AuditEvent;
 import io.kvmportal.audit.AuditLog;
 import io.kvmportal.audit.AuditQuery;
-import io.kvmportal.host.Host;
 import io.kvmportal.persistence.Sql;
 import io.kvmportal.testing.DatabaseTest;
 import io.kvmportal.testing.TestImageFiles;
@@ -52,8 +52,6 @@ abstract class ImagePublishingContract extends DatabaseTest {
     ImageUploads uploads;
     @Inject
     AuditLog audit;
-    @Inject
-    Host host;
     @Inject
     Cleaner cleaner;
     @Inject
@@ -117,7 +115,7 @@ abstract class ImagePublishingContract extends DatabaseTest {
         assertEquals(ImageKind.ISO, iso.kind());
         assertEquals("iso", iso.format());
         assertEquals(List.of("Debian 12", "Installer", "Raw disk"), catalog.list(admin).stream().map(Image::name).toList());
-        assertTrue(Files.isRegularFile(host.imagePath(catalog.baseImage(iso.id()))));
+        assertTrue(Files.isRegularFile(agent().imageFile(catalog.storeId(iso.id()), iso.format())));
         assertIncomingEmpty();
         AuditEvent published = latest();
         assertTrue(published.success() && published.action() == AuditAction.IMAGE_PUBLISHED
@@ -146,7 +144,7 @@ abstract class ImagePublishingContract extends DatabaseTest {
         assertFalse(refusal.success());
         assertEquals("Huge", refusal.targetName());
         assertTrue(refusal.reason().contains("larger than the portal allows"), refusal.reason());
-        assertFalse(refusal.reason().contains(ImageUploads.PREFIX), "the generated name stays internal: " + refusal);
+        assertFalse(refusal.reason().contains("upload-"), "the generated name stays internal: " + refusal);
     }
 
     @Test
@@ -220,15 +218,17 @@ abstract class ImagePublishingContract extends DatabaseTest {
     @Test
     void withdrawingAnImageNoGuestUsesDeletesItsFileAndBootFiles() throws IOException {
         Image image = publishFile(TestImageFiles.raw(work.resolve("unused.raw"), MIB), meta("Unused", "raw"));
-        Path file = host.imagePath(catalog.baseImage(image.id()));
-        var boot = host.admitBootFiles(catalog.baseImage(image.id()), TestImageFiles.raw(work.resolve("k"), 512),
-                TestImageFiles.raw(work.resolve("i"), 512), "console=ttyS0");
-        assertTrue(Files.isRegularFile(file) && Files.isRegularFile(boot.kernel())
-                && Files.isRegularFile(boot.initrd()));
+        Path file = agent().imageFile(catalog.storeId(image.id()), image.format());
+        // Boot files as the agent keeps them beside an image it built (the demo image): planted here, as root.
+        List<Path> boot = agent().bootFiles(catalog.storeId(image.id()));
+        Files.copy(TestImageFiles.raw(work.resolve("k"), 512), boot.get(0));
+        Files.copy(TestImageFiles.raw(work.resolve("i"), 512), boot.get(1));
+        assertTrue(Files.isRegularFile(file) && Files.isRegularFile(boot.get(0))
+                && Files.isRegularFile(boot.get(1)));
 
         catalog.withdraw(admin, image.id());
         assertFalse(Files.exists(file), "the withdrawn image's file is still in the store: " + file);
-        assertFalse(Files.exists(boot.kernel()) || Files.exists(boot.initrd()), "its boot files are still there");
+        assertFalse(Files.exists(boot.get(0)) || Files.exists(boot.get(1)), "its boot files are still there");
         Image withdrawn = catalog.list(admin).stream().filter(one -> one.id() == image.id()).findFirst().orElseThrow();
         assertTrue(withdrawn.fileRemoved() && !withdrawn.published(), withdrawn.toString());
         AuditEvent removed = audit.find(admin, new AuditQuery(null, AuditAction.IMAGE_FILE_REMOVED, null, null, null,
@@ -241,7 +241,7 @@ abstract class ImagePublishingContract extends DatabaseTest {
     @Test
     void aWithdrawnImageKeepsItsFileUntilItsLastGuestIsGone() throws IOException {
         Image image = publishFile(TestImageFiles.raw(work.resolve("used.raw"), MIB), meta("Used", "raw"));
-        Path file = host.imagePath(catalog.baseImage(image.id()));
+        Path file = agent().imageFile(catalog.storeId(image.id()), image.format());
         rows.insertStoppedGuests(admin.id(), image.id(), "kvmptest-on-used", 2);
         try {
             catalog.withdraw(admin, image.id());
@@ -258,7 +258,7 @@ abstract class ImagePublishingContract extends DatabaseTest {
 
         Image published = publishFile(TestImageFiles.raw(work.resolve("kept.raw"), MIB), meta("Kept", "raw"));
         assertFalse(catalog.removeFileIfUnused(published.id()), "a published image's file is never removed");
-        assertTrue(Files.isRegularFile(host.imagePath(catalog.baseImage(published.id()))));
+        assertTrue(Files.isRegularFile(agent().imageFile(catalog.storeId(published.id()), published.format())));
     }
 
     @Test
@@ -302,7 +302,7 @@ abstract class ImagePublishingContract extends DatabaseTest {
         return catalog.publish(admin, request, receive(file), file.getFileName().toString());
     }
 
-    private Path receive(Path file) {
+    private StagedImage receive(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return uploads.receive(admin, in, Files.size(file));
         } catch (IOException e) {
@@ -321,12 +321,6 @@ abstract class ImagePublishingContract extends DatabaseTest {
     }
 
     private void assertIncomingEmpty() {
-        try (Stream<Path> files = Files.list(host.incomingImages())) {
-            List<Path> left = files.filter(file -> file.getFileName().toString().startsWith(ImageUploads.PREFIX))
-                    .toList();
-            assertEquals(List.of(), left, "files left in the incoming area");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        assertEquals(List.of(), agent().staged(), "files left in the agent's staging area");
     }
 }

@@ -3,11 +3,12 @@ package io.kvmportal.bench;
 import io.kvmportal.account.AccountService;
 import io.kvmportal.account.NewUser;
 import io.kvmportal.account.Role;
+import io.kvmportal.agent.HostAgent;
 import io.kvmportal.api.Actor;
 import io.kvmportal.guest.GuestRegistry;
 import io.kvmportal.guest.GuestService;
 import io.kvmportal.guest.NewGuest;
-import io.kvmportal.host.Host;
+import io.kvmportal.host.testing.ScratchAgent;
 import io.kvmportal.quota.QuotaLimits;
 import io.kvmportal.quota.QuotaService;
 import io.kvmportal.testing.TestDatabase;
@@ -72,8 +73,11 @@ public final class GuestListBenchmark {
         Path dataDir = Files.createTempDirectory("kvmptest-bench-");
         // As the portal makes it: guest accounts pass through to their disks.
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
+        ScratchAgent agent = ScratchAgent.start(dataDir, "kvmptest-bench");
         Map<String, Object> properties = new HashMap<>(db.properties());
         properties.put("portal.data-dir", dataDir.toString());
+        properties.put("portal.host.agent-socket", agent.socket().toString());
+        properties.put("portal.console.screen-socket", agent.screenSocket().toString());
         properties.put("portal.admin.password", PASSWORD);
         properties.put("portal.images.demo", create);
         properties.put("datasources.default.maximum-pool-size", 20);
@@ -100,10 +104,11 @@ public final class GuestListBenchmark {
                     long demoImage = api.awaitDemoImage(token, listedImage);
                     createGuests(api, token, demoImage, context.getBean(GuestRegistry.class), rows, user);
                 } finally {
-                    context.getBean(Host.class).removeAccount(login);
+                    context.getBean(HostAgent.class).removeAccount(login);
                 }
             }
         } finally {
+            agent.close();
             try (Stream<Path> files = Files.walk(dataDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
             }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvmportal.account.AccountService;
 import io.kvmportal.account.NewUser;
 import io.kvmportal.account.Role;
-import io.kvmportal.host.Host;
 import io.kvmportal.host.account.KvmAccess;
 import io.kvmportal.host.account.KvmGrant;
 import io.kvmportal.host.account.LinuxAccountName;
@@ -67,8 +66,6 @@ abstract class GuestApiContract extends DatabaseTest {
     JsonMapper json;
     @Inject
     QuotaService quotas;
-    @Inject
-    Host host;
     @Inject
     ImageCatalog catalog;
 
@@ -289,7 +286,7 @@ abstract class GuestApiContract extends DatabaseTest {
         awaitState(client, path, user, "STOPPED");
 
         // Withdrawn while its guest has it in the CD drive: the file stays until that guest is gone.
-        Path isoFile = host.imagePath(catalog.baseImage(imageId));
+        Path isoFile = agent().imageFile(catalog.storeId(imageId), "iso");
         assertTrue(Files.isRegularFile(isoFile), isoFile.toString());
         assertEquals(204, client.send("DELETE", "/api/v1/admin/images/" + imageId, null, "Authorization", adminAuth)
                 .statusCode());

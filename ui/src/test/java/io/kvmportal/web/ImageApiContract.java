@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvmportal.account.AccountService;
 import io.kvmportal.account.NewUser;
 import io.kvmportal.account.Role;
-import io.kvmportal.host.Host;
 import io.kvmportal.testing.DatabaseTest;
 import io.kvmportal.testing.TestImageFiles;
 import io.micronaut.core.type.Argument;
@@ -55,8 +54,6 @@ abstract class ImageApiContract extends DatabaseTest {
     AccountService accounts;
     @Inject
     JsonMapper json;
-    @Inject
-    Host host;
     private Path work;
     private Path importDir;
     private PortalClient client;
@@ -305,10 +302,8 @@ abstract class ImageApiContract extends DatabaseTest {
         return bytes;
     }
 
-    private List<Path> incomingUploads() throws IOException {
-        try (Stream<Path> files = Files.list(host.incomingImages())) {
-            return files.filter(file -> file.getFileName().toString().startsWith("upload-")).toList();
-        }
+    private List<Path> incomingUploads() {
+        return agent().staged();
     }
 
     private void awaitNoIncomingUploads() throws Exception {

@@ -12,6 +12,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.server.streams.UploadEvent;
 import com.vaadin.flow.server.streams.UploadHandler;
+import io.kvmportal.agent.StagedImage;
 import io.kvmportal.api.Actor;
 import io.kvmportal.api.PortalException;
 import io.kvmportal.image.Image;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
 
 /**
  * Publishes an image: uploaded from the browser (the upload component shows its progress; the bytes stream to the
- * host's incoming area, never into memory) or copied from an import directory of the server. kvm-host inspects
+ * host agent's staging area, never into memory) or copied from an import directory of the server. The agent inspects
  * the file when the admin presses Publish; a refusal is shown in the dialog in words. A received file that is not
  * published is removed when the dialog closes.
  */
@@ -43,7 +44,7 @@ class PublishImageDialog extends Dialog {
     private final ImageCatalog catalog;
     private final ImageUploads uploads;
     private final Actor actor;
-    private Path receivedFile;
+    private StagedImage receivedFile;
     private String receivedName;
 
     PublishImageDialog(ImageCatalog catalog, ImageUploads uploads, Actor actor) {
@@ -101,7 +102,7 @@ class PublishImageDialog extends Dialog {
         return (UploadEvent event) -> {
             UI ui = event.getUI();
             String name = event.getFileName();
-            Path file;
+            StagedImage file;
             try {
                 file = files.receive(uploader, event.getInputStream(), event.getFileSize());
             } catch (PortalException refused) {
@@ -112,7 +113,7 @@ class PublishImageDialog extends Dialog {
         };
     }
 
-    private void accept(Path file, String name) {
+    private void accept(StagedImage file, String name) {
         if (!isOpened()) {
             uploads.discard(file);
             return;
@@ -146,7 +147,7 @@ class PublishImageDialog extends Dialog {
     /** Bad metadata is refused before the upload is consumed: the admin corrects it and publishes the same file. */
     private Image publishUpload() {
         catalog.checkPublishable(actor, form.value());
-        Path file = receivedFile;
+        StagedImage file = receivedFile;
         receivedFile = null;
         upload.clearFileList();
         received.setText(NOTHING_RECEIVED);

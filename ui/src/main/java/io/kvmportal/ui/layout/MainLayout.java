@@ -13,6 +13,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import io.kvmportal.account.UserView;
+import io.kvmportal.agentlink.AgentLink;
 import io.kvmportal.ui.account.MyAccountView;
 import io.kvmportal.ui.admin.HostView;
 import io.kvmportal.ui.admin.ImagesView;
@@ -23,12 +24,15 @@ import io.kvmportal.ui.home.HomeView;
 import io.kvmportal.ui.security.SignedInUser;
 import io.micronaut.context.annotation.Prototype;
 
-/** The frame of every signed-in page: navigation on the left (admin entries for admins), the user on the right. */
+/**
+ * The frame of every signed-in page: navigation on the left (admin entries for admins), the user on the right, and
+ * between them a banner while the host agent is unreachable.
+ */
 @Prototype
 public class MainLayout extends AppLayout {
     final Button signOut = new Button("Sign out", VaadinIcon.SIGN_OUT.create());
 
-    public MainLayout(SignedInUser signedIn) {
+    public MainLayout(SignedInUser signedIn, AgentLink agentLink) {
         UserView user = signedIn.get();
         Span who = new Span(user.displayName() + (user.isAdmin() ? " (admin)" : ""));
         who.setId("signed-in-user");
@@ -38,7 +42,7 @@ public class MainLayout extends AppLayout {
         HorizontalLayout right = new HorizontalLayout(who, signOut);
         right.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
         right.addClassName("portal-user");
-        addToNavbar(new DrawerToggle(), right);
+        addToNavbar(new DrawerToggle(), new AgentBanner(agentLink), right);
         addToDrawer(brand(), navigation(user));
         setPrimarySection(Section.DRAWER);
     }

@@ -13,6 +13,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,31 +51,46 @@ class PortalWithoutRootRulesTest {
             // the Host page's label of the line about the device; the agent reports it
             "HostView.java:/dev/kvm");
 
+    private static final ArchRule NO_PROCESS = noClasses().that().resideInAPackage("io.kvmportal..")
+            .and().resideOutsideOfPackages(AGENT_SIDE)
+            .should().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class, Process.class,
+                    ProcessHandle.class, ProcessHandle.Info.class)
+            .orShould().callMethodWhere(target(name("exec")).and(target(owner(runtime()))))
+            .because("the portal runs unprivileged and asks the host agent for everything on the host");
+    private static final ArchRule NO_KVM_HOST = noClasses().that().resideInAPackage("io.kvmportal..")
+            .and().resideOutsideOfPackages(AGENT_SIDE)
+            .should().dependOnClassesThat().resideInAPackage("io.kvmportal.host..")
+            .because("kvm-host runs as root in the host agent; the portal reaches it through HostAgent only");
+    private static final ArchRule NATIVE_ONLY_TO_SPLICE = noClasses().that().resideInAPackage("io.kvmportal..")
+            .and().resideOutsideOfPackages(AGENT_SIDE).and().resideOutsideOfPackage("io.kvmportal.web.console")
+            .should().dependOnClassesThat().resideInAPackage("jnr..")
+            .because("the console's zero-copy relay (SpliceCalls) is the portal's one native code");
+
     @Test
     void thePortalStartsNoProcess() {
-        noClasses().that().resideInAPackage("io.kvmportal..").and().resideOutsideOfPackages(AGENT_SIDE)
-                .should().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class, Process.class,
-                        ProcessHandle.class, ProcessHandle.Info.class)
-                .orShould().callMethodWhere(target(name("exec")).and(target(owner(runtime()))))
-                .because("the portal runs unprivileged and asks the host agent for everything on the host")
-                .check(ALL);
+        NO_PROCESS.check(ALL);
     }
 
     @Test
     void thePortalHasNoPartOfKvmHost() {
-        noClasses().that().resideInAPackage("io.kvmportal..").and().resideOutsideOfPackages(AGENT_SIDE)
-                .should().dependOnClassesThat().resideInAPackage("io.kvmportal.host..")
-                .because("kvm-host runs as root in the host agent; the portal reaches it through HostAgent only")
-                .check(ALL);
+        NO_KVM_HOST.check(ALL);
     }
 
     @Test
     void nativeCallsOfThePortalAreTheConsoleSpliceOnly() {
-        noClasses().that().resideInAPackage("io.kvmportal..").and().resideOutsideOfPackages(AGENT_SIDE)
-                .and().resideOutsideOfPackage("io.kvmportal.web.console")
-                .should().dependOnClassesThat().resideInAPackage("jnr..")
-                .because("the console's zero-copy relay (SpliceCalls) is the portal's one native code")
-                .check(ALL);
+        NATIVE_ONLY_TO_SPLICE.check(ALL);
+    }
+
+    /** The rules themselves: each sees the offence it names, in a class of the portal's packages. */
+    @Test
+    void theRulesSeeTheirOffences() {
+        JavaClasses offender = new ClassFileImporter().importClasses(Offender.class);
+        String processes = String.join("\n", NO_PROCESS.evaluate(offender).getFailureReport().getDetails());
+        for (String offence : List.of("Offender.start()", "Offender.exec()", "Offender.others()")) {
+            assertTrue(processes.contains(offence), offence + " not seen in:\n" + processes);
+        }
+        assertTrue(NATIVE_ONLY_TO_SPLICE.evaluate(offender).hasViolation());
+        assertFalse(NO_KVM_HOST.evaluate(offender).hasViolation());
     }
 
     @Test
@@ -120,6 +136,26 @@ class PortalWithoutRootRulesTest {
         GUEST_DIRECTORY.matcher(JavaLiterals.withoutComments(code)).results()
                 .forEach(match -> found.add(source + ": " + match.group()));
         return found;
+    }
+
+    /** What the portal must not do: start a process two ways, look at other processes, call native code. */
+    @SuppressWarnings("unused")
+    private static final class Offender {
+        void start() throws IOException {
+            new ProcessBuilder("true").start();
+        }
+
+        void exec() throws IOException {
+            Runtime.getRuntime().exec(new String[] {"true"});
+        }
+
+        long others() {
+            return ProcessHandle.allProcesses().count();
+        }
+
+        int cpu() {
+            return jnr.ffi.Platform.getNativePlatform().getCPU().ordinal();
+        }
     }
 
     private static DescribedPredicate<JavaClass> runtime() {

@@ -54,14 +54,16 @@ install_missing() {
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# True if a jar is missing or older than a source that goes into it (test sources do not).
+# True if a jar is missing or older than a source that goes into it (test sources do not, nor what Vaadin's build
+# generates under ui/src/main).
 needs_build() {
     [ "${REBUILD:-}" = 1 ] && return 0
     local jar modules=(agent-api kvm-host db backend ui)
     for jar in "$JAR" "$AGENT_JAR"; do
         [ -f "$jar" ] || return 0
         [ -n "$(find pom.xml "${modules[@]/%//pom.xml}" "${modules[@]/%//src/main}" -newer "$jar" -type f \
-            -print -quit 2>/dev/null)" ] && return 0
+            -not -path 'ui/src/main/frontend/*' -not -path 'ui/src/main/bundles/*' -print -quit 2>/dev/null)" ] \
+            && return 0
     done
     return 1
 }

@@ -74,7 +74,7 @@ class ImageJourneyTest {
         assertThat(images.status("Holiday notes")).isHidden();
 
         images.openPublishDialog();
-        Path onServer = raw(journey.portal.dataDir().resolve("import").resolve("server-disk.raw"), 8 * MIB);
+        Path onServer = raw(journey.portal.portalDataDir().resolve("import").resolve("server-disk.raw"), 8 * MIB);
         images.chooseServerFile(onServer);
         images.describe("Server disk", "Linux");
         images.publish();
@@ -90,7 +90,7 @@ class ImageJourneyTest {
 
     /** Bytes of an upload in the incoming area once some have arrived (0 if none did within 20 s). */
     private static long bytesArrivedSoFar() throws IOException {
-        Path incoming = journey.portal.dataDir().resolve("images").resolve("incoming");
+        Path incoming = journey.portal.hostDataDir().resolve("images").resolve("incoming");
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (System.nanoTime() < deadline) {
             try (Stream<Path> files = Files.list(incoming)) {

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +24,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The packaged portal as a user runs it: {@code java -jar kvm-portal.jar} in a child process, with a fresh data
- * directory (so a fresh H2 database), a free port and a known admin password. Its output goes to a log file
- * that a failing test can point at.
+ * The packaged portal as a user runs it: {@code run.sh} in a child process, which starts the host agent
+ * ({@code kvm-host-agent.jar}) as root and the portal ({@code kvm-portal.jar}) as the account kvm-portal without
+ * capabilities, with a fresh data directory (so a fresh H2 database), its own directory for the agent's socket, a
+ * free port and a known admin password. The portal's output goes to a log file that a failing test can point at;
+ * the agent's is copied beside it at close.
  *
  * <p>Closing it leaves nothing on the host, whether the journey passed or failed: its test users go first, through
  * the portal, then the portal stops, then whatever of them is still on the host goes (see {@link TestUsers}), then
@@ -37,38 +41,41 @@ public final class PortalProcess implements AutoCloseable {
     static final String ADMIN_PASSWORD = "e2e-admin-password";
     private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
     private final Process process;
-    private final Path dataDir;
+    private final Path root;
     private final Path log;
     private final int port;
     private final TestUsers users = new TestUsers();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread closeOnExit = new Thread(this::close, "close-portal-on-exit");
 
-    private PortalProcess(Process process, Path dataDir, Path log, int port) {
+    private PortalProcess(Process process, Path root, Path log, int port) {
         this.process = process;
-        this.dataDir = dataDir;
+        this.root = root;
         this.log = log;
         this.port = port;
         Runtime.getRuntime().addShutdownHook(closeOnExit);
     }
 
     public static PortalProcess start() throws IOException {
-        Path jar = Path.of(System.getProperty("portal.jar", "../ui/target/kvm-portal.jar")).toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("No portal jar at " + jar + ": build the ui module first");
-        }
-        Path dataDir = Files.createTempDirectory("kvmptest-e2e-");
-        Path log = Files.createDirectories(Path.of("target", "portal-logs")).resolve(dataDir.getFileName() + ".log");
+        Path script = Path.of(System.getProperty("run.script", "../run.sh")).toAbsolutePath().normalize();
+        // run.sh starts the jars of its own tree, as they are (--no-build).
+        built(script.resolveSibling("ui/target/kvm-portal.jar"), "build the ui module first");
+        built(script.resolveSibling("kvm-host/target/kvm-host-agent.jar"), "build the kvm-host module first");
+        // The account kvm-portal must pass through it to the portal's data and its screen socket's directory.
+        Path root = Files.createTempDirectory("kvmptest-e2e-");
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+        Path log = Files.createDirectories(Path.of("target", "portal-logs")).resolve(root.getFileName() + ".log");
         int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(List.of(javaBinary(), "-jar", jar.toString()))
+        ProcessBuilder builder = new ProcessBuilder(List.of(script.toString(), "--no-build"))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        builder.environment().put("PORTAL_DATA_DIR", dataDir.toString());
+        builder.environment().put("PORTAL_DATA_DIR", root.resolve("data").toString());
+        builder.environment().put("KVMP_RUN_DIR", root.resolve("run").toString());
         builder.environment().put("PORTAL_ADMIN_PASSWORD", ADMIN_PASSWORD);
         builder.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(port));
         // Guests' cgroups under a test's name, so that a leftover is plainly a test's.
         builder.environment().put("PORTAL_HOST_CGROUP_PARENT", CGROUP_PARENT);
-        PortalProcess portal = new PortalProcess(builder.start(), dataDir, log, port);
+        PortalProcess portal = new PortalProcess(builder.start(), root, log, port);
         try {
             portal.awaitHealthy(Duration.ofSeconds(90));
         } catch (RuntimeException e) {
@@ -86,18 +93,33 @@ public final class PortalProcess implements AutoCloseable {
         return "http://localhost:" + port + path;
     }
 
-    /** The portal's data directory, to look at the files it keeps. */
-    Path dataDir() {
-        return dataDir;
-    }
-
     Path log() {
         return log;
     }
 
-    /** The portal's process id, for reading its figures from /proc. */
-    public long pid() {
-        return process.pid();
+    /** The portal's data directory (kvm-portal's: its database, the import directory). */
+    Path portalDataDir() {
+        return root.resolve("data").resolve("portal");
+    }
+
+    /** The host agent's data directory (root's: guests, images, the installation id). */
+    Path hostDataDir() {
+        return root.resolve("data").resolve("host");
+    }
+
+    /** Where run.sh made the agent's socket (and the portal's screen socket below it). */
+    Path agentSocket() {
+        return root.resolve("run").resolve("agent.sock");
+    }
+
+    /** The id of the process that serves the portal's port, for reading its figures from /proc. */
+    public long portalPid() {
+        return Listeners.onTcpPort(port);
+    }
+
+    /** The id of the process that serves the agent's socket. */
+    public long agentPid() {
+        return Listeners.onUnixSocket(agentSocket());
     }
 
     /**
@@ -201,10 +223,11 @@ public final class PortalProcess implements AutoCloseable {
             if (!new GuestCgroups(CGROUP_PARENT).removeParentIfEmpty()) {
                 problems.add("guests' cgroups are left under " + CGROUP_PARENT);
             }
+            keepAgentLog();
             try {
-                deleteRecursively(dataDir);
+                deleteRecursively(root);
             } catch (UncheckedIOException e) {
-                problems.add("could not delete the data directory " + dataDir + ": " + e.getMessage());
+                problems.add("could not delete the data directory " + root + ": " + e.getMessage());
             }
             forgetCloseOnExit();
         }
@@ -214,14 +237,38 @@ public final class PortalProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM to run.sh, which stops the portal and then the agent (each within 30 s). Should it hang, it and what
+     * it started are killed.
+     */
     private void stop() {
+        List<ProcessHandle> started = process.descendants().toList();
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(70, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                started.forEach(ProcessHandle::destroyForcibly);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void keepAgentLog() {
+        Path agentLog = root.resolve("data").resolve("agent.log");
+        try {
+            if (Files.isRegularFile(agentLog)) {
+                Files.copy(agentLog, log.resolveSibling(root.getFileName() + "-agent.log"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void built(Path file, String hint) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("No " + file + ": " + hint);
         }
     }
 
@@ -241,10 +288,6 @@ public final class PortalProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static int freePort() throws IOException {

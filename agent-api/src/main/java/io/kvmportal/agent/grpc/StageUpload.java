@@ -40,6 +40,8 @@ final class StageUpload implements StreamObserver<StageChunk> {
             reply.request(1);
         } else if (chunk.getPartCase() == StageChunk.PartCase.DATA && started) {
             bytes.offer(chunk.getData());
+        } else if (chunk.getPartCase() == StageChunk.PartCase.ABORT && started) {
+            bytes.abort("the portal broke off the upload: " + chunk.getAbort());
         } else if (started) {
             bytes.abort("an upload names its limit once, in its first message");
         } else {

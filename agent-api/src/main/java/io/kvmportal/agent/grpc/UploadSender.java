@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class UploadSender implements ClientResponseObserver<StageChunk, io.kvmportal.agent.grpc.proto.StagedImage> {
     static final int CHUNK_BYTES = 64 * 1024;
     private static final long READY_POLL_MILLIS = 100;
+    private static final Duration ABORT_WAIT = Duration.ofSeconds(5);
 
     private final CompletableFuture<StagedImage> answer = new CompletableFuture<>();
     private final Object readiness = new Object();
@@ -41,7 +42,7 @@ final class UploadSender implements ClientResponseObserver<StageChunk, io.kvmpor
             sender.stream(requests, bytes);
             return sender.answer.get();
         } catch (IOException e) {
-            requests.cancel("reading the upload failed", e);
+            sender.abort(requests, e);
             throw new UncheckedIOException("reading the upload failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             requests.cancel("interrupted", e);
@@ -53,6 +54,29 @@ final class UploadSender implements ClientResponseObserver<StageChunk, io.kvmpor
             }
             throw new IllegalStateException("the upload failed", e.getCause());
         }
+    }
+
+    /**
+     * Tells the agent the upload broke off and waits (briefly) for its refusal, which it gives after removing what it
+     * staged: so when the caller hears of the failure, nothing of the upload is left on the host. A cancel would
+     * return at once, with the agent's clean-up still under way.
+     */
+    private void abort(ClientCallStreamObserver<StageChunk> requests, IOException why) {
+        if (answer.isDone()) {
+            return;
+        }
+        try {
+            requests.onNext(StageChunk.newBuilder().setAbort(String.valueOf(why.getMessage())).build());
+            requests.onCompleted();
+            answer.get(ABORT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException refusedAsAsked) {
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.TimeoutException | IllegalStateException e) {
+            // No answer in time, or the call had already ended: fall back to cancelling it.
+        }
+        requests.cancel("reading the upload failed", why);
     }
 
     private void stream(ClientCallStreamObserver<StageChunk> requests, InputStream bytes)

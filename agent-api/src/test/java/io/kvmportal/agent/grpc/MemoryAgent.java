@@ -49,6 +49,7 @@ public final class MemoryAgent implements HostAgent {
 
     final AtomicInteger callCount = new AtomicInteger();
     final List<HostEventListener> listeners = new CopyOnWriteArrayList<>();
+    final AtomicLong brokenOffUploadsRemoved = new AtomicLong();
     final AtomicLong stagedBytes = new AtomicLong();
     final AtomicLong largestRead = new AtomicLong();
     volatile RuntimeException failure;
@@ -117,9 +118,20 @@ public final class MemoryAgent implements HostAgent {
                 awaitGate();
             }
         } catch (IOException e) {
+            cleanUpLikeTheAgent();
             throw new UncheckedIOException(e);
         }
         return new StagedImage("staged-" + total, total);
+    }
+
+    /** As LocalAgent removes a broken-off upload's file: takes a moment, then says it is done. */
+    private void cleanUpLikeTheAgent() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        brokenOffUploadsRemoved.incrementAndGet();
     }
 
     private void awaitGate() {

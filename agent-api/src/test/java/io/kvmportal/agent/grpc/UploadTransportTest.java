@@ -71,6 +71,28 @@ class UploadTransportTest {
         }
     }
 
+    @Test
+    void anUploadThePortalCannotReadToTheEndIsRemovedBeforeTheCallFails() {
+        try (Wire wire = new Wire(directory)) {
+            InputStream cutOff = new InputStream() {
+                private int sent;
+
+                @Override
+                public int read() throws java.io.IOException {
+                    if (sent++ < 200_000) {
+                        return 0;
+                    }
+                    throw new java.io.IOException("connection reset by peer");
+                }
+            };
+            java.io.UncheckedIOException failed = assertThrows(java.io.UncheckedIOException.class,
+                    () -> wire.client.stageImage(cutOff, 4 * MIB));
+            assertTrue(failed.getMessage().contains("connection reset by peer"), failed.getMessage());
+            assertEquals(1, wire.agent.brokenOffUploadsRemoved.get(),
+                    "the agent had removed the broken-off upload when the portal heard of the failure");
+        }
+    }
+
     /** {@code size} bytes made as they are read, counting how many were read. */
     private static final class Source extends InputStream {
         final AtomicLong produced = new AtomicLong();

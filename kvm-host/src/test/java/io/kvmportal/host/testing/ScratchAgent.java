@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +44,10 @@ public final class ScratchAgent implements AutoCloseable {
             HostConfig config = new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
                     dataDir.resolve(HostConfig.INSTALLATION_ID), Accelerator.AUTO, Duration.ofSeconds(60),
                     cgroupParent);
-            agent = new LocalAgent(config, scratch.resolve("portal").resolve("screens.sock"), uid);
+            // The screen socket's directory is the portal's own, made for it beforehand (as AgentMain and run.sh do).
+            Path portal = Files.createDirectory(scratch.resolve("portal"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            agent = new LocalAgent(config, portal.resolve("screens.sock"), uid);
             AgentServer server = AgentServer.start(agent, scratch.resolve("agent.sock"), Set.of(uid), gid);
             return new ScratchAgent(scratch, dataDir, agent, server);
         } catch (RuntimeException | IOException e) {

@@ -87,9 +87,16 @@ final class BenchGuests implements AutoCloseable {
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
+    /** The nearest-rank percentile: the smallest value that {@code percent} % of the values do not exceed. */
+    static double percentile(List<Double> values, int percent) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
     static String figures(List<Double> millis) {
         List<Double> sorted = millis.stream().sorted().toList();
-        return String.format(Locale.ROOT, "median %.1f ms (min %.1f, max %.1f, n=%d)", median(millis),
-                sorted.get(0), sorted.get(sorted.size() - 1), sorted.size());
+        return String.format(Locale.ROOT, "median %.1f ms, p90 %.1f (min %.1f, max %.1f, n=%d)", median(millis),
+                percentile(millis, 90), sorted.get(0), sorted.get(sorted.size() - 1), sorted.size());
     }
 }

@@ -46,7 +46,7 @@ public final class StartLatencyBenchmark {
     }
 
     /** The same guest's QEMU arguments, started by root directly, in a scratch run directory. */
-    private static double bareQemu(BenchGuests bench, GuestDefinition guest) throws Exception {
+    static double bareQemu(BenchGuests bench, GuestDefinition guest) throws Exception {
         Path run = Files.createDirectories(bench.dataDir.resolve("bare"));
         Path disk = bench.serialLog(guest).resolveSibling("disk.qcow2");
         GuestSpec spec = GuestSpec.builder().name(guest.name()).uuid(guest.uuid()).vcpus(1).memoryMib(128)

@@ -10,7 +10,6 @@ import io.kvmportal.host.account.LoginLocks;
 import io.kvmportal.host.cgroup.GuestCgroups;
 import io.kvmportal.host.guest.GuestCommandException;
 import io.kvmportal.host.guest.GuestExitListener;
-import io.kvmportal.host.guest.GuestSockets;
 import io.kvmportal.host.guest.GuestSupervisor;
 import io.kvmportal.host.guest.RunState;
 import io.kvmportal.host.guest.RunStateListener;
@@ -41,7 +40,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -128,14 +126,6 @@ public final class Host implements AutoCloseable {
             kvmAccess.grant(account.name());
             return account;
         });
-    }
-
-    /**
-     * Re-grants /dev/kvm to the logins' accounts in one setfacl run: ACLs on devtmpfs vanish when the node is
-     * recreated. Nothing calls it at start today, as every guest start and re-attach grants its account again.
-     */
-    public void reapplyKvmAccess(Collection<String> logins) {
-        kvmAccess.reapply(logins.stream().map(LinuxAccountName::forLogin).toList());
     }
 
     /**
@@ -246,19 +236,6 @@ public final class Host implements AutoCloseable {
 
     public byte[] screenshot(UUID guest) {
         return supervisor.screenshot(guest, guestDirectory(guest));
-    }
-
-    /**
-     * A connection to the running guest's screen: its QEMU's VNC server on the unix socket in the guest's
-     * directory, checked to be served by the owner's account (see {@link GuestSockets}). The caller relays it
-     * and closes it. Later, a host agent would hand this over as a file descriptor (SCM_RIGHTS).
-     */
-    public SocketChannel openVnc(UUID guest, String login) {
-        String account = LinuxAccountName.forLogin(login).value();
-        if (!supervisor.runningGuests().contains(guest)) {
-            throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING, "The guest is not running.");
-        }
-        return GuestSockets.connect(guestDirectory(guest).resolve(GuestSpec.VNC_SOCKET), account);
     }
 
     /**

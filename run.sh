@@ -181,8 +181,14 @@ agent_arguments() {
 start_agent() {
     agent_arguments
     echo "run.sh: starting the host agent as root (log: $AGENT_LOG)"
+    # A scrubbed environment: root's agent gets its settings as arguments only, and none of this shell's variables
+    # (the database password, JAVA_TOOL_OPTIONS, LD_PRELOAD, a PATH of the caller's). Its PATH finds qemu, useradd,
+    # setfacl; HOME is root's, where the demo image is cached.
+    local agent_env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "LANG=${LANG:-C.UTF-8}"
+        "HOME=$(getent passwd root | cut -d: -f6)")
     # shellcheck disable=SC2086 # AGENT_JAVA_OPTS is a list of JVM options, split on purpose
-    java ${AGENT_JAVA_OPTS-$AGENT_JAVA_OPTS_DEFAULT} -jar "$AGENT_JAR" "${AGENT_ARGS[@]}" >>"$AGENT_LOG" 2>&1 </dev/null &
+    env -i "${agent_env[@]}" "$(command -v java)" ${AGENT_JAVA_OPTS-$AGENT_JAVA_OPTS_DEFAULT} -jar "$AGENT_JAR" "${AGENT_ARGS[@]}" \
+        >>"$AGENT_LOG" 2>&1 </dev/null &
     AGENT_PID=$!
     local waited=0
     until [ -S "$AGENT_SOCKET" ]; do

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * As the README starts it (run.sh), the process that serves the portal's port runs as the account kvm-portal with
  * no capabilities at all and no_new_privs, and the host agent, the one that serves the agent's socket, as root;
- * the socket between them is root:kvm-portal 0660. Read from /proc/PID/status of the listeners {@code ss} names.
+ * the socket between them is root:kvm-portal 0660, and the agent gets none of run.sh's environment. Read from
+ * /proc/PID/status and environ of the listeners {@code ss} names.
  */
 class PortalRunsWithoutRootTest {
     private static final String NO_CAPABILITIES = "0000000000000000";
@@ -55,6 +57,15 @@ class PortalRunsWithoutRootTest {
         long agent = portal.agentPid();
         assertNotEquals(portal.portalPid(), agent);
         assertEquals(List.of("0", "0", "0", "0"), fields(status(agent), "Uid"));
+    }
+
+    /** run.sh's environment (PORTAL_ADMIN_PASSWORD among it, as a database password would be) stays out of root's. */
+    @Test
+    void theAgentGetsAScrubbedEnvironment() throws IOException {
+        String environ = Files.readString(Path.of("/proc", Long.toString(portal.agentPid()), "environ"));
+        List<String> names = Stream.of(environ.split("\0")).filter(entry -> !entry.isEmpty())
+                .map(entry -> entry.substring(0, entry.indexOf('='))).sorted().toList();
+        assertEquals(List.of("HOME", "LANG", "PATH"), names);
     }
 
     @Test

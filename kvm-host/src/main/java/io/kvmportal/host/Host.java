@@ -10,7 +10,6 @@ import io.kvmportal.host.account.LoginLocks;
 import io.kvmportal.host.cgroup.GuestCgroups;
 import io.kvmportal.host.guest.GuestCommandException;
 import io.kvmportal.host.guest.GuestExitListener;
-import io.kvmportal.host.guest.GuestSockets;
 import io.kvmportal.host.guest.GuestSupervisor;
 import io.kvmportal.host.guest.RunState;
 import io.kvmportal.host.guest.RunStateListener;
@@ -41,7 +40,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -131,14 +129,6 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Re-grants /dev/kvm to the logins' accounts in one setfacl run: ACLs on devtmpfs vanish when the node is
-     * recreated. Nothing calls it at start today, as every guest start and re-attach grants its account again.
-     */
-    public void reapplyKvmAccess(Collection<String> logins) {
-        kvmAccess.reapply(logins.stream().map(LinuxAccountName::forLogin).toList());
-    }
-
-    /**
      * Takes the login's account off the host if this installation created it: its /dev/kvm entry first, so no later
      * account with its uid inherits it, then the account and its group. Any other account of that name (an
      * administrator's, another portal's, one from before accounts were marked) stays, /dev/kvm entry and all, and
@@ -166,6 +156,7 @@ public final class Host implements AutoCloseable {
     public GuestDisk createDisk(UUID guest, String login, Optional<BaseImage> base, long sizeBytes) {
         GuestDisks.checkSize(sizeBytes);
         base.ifPresent(images::require);
+        requireNotAnothers(guest, LinuxAccountName.forLogin(login));
         return loginLocks.locked(LinuxAccountName.forLogin(login), () -> {
             LinuxAccount owner = prepareAccount(login);
             Path dir = guestDirectory(guest);
@@ -249,29 +240,17 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * A connection to the running guest's screen: its QEMU's VNC server on the unix socket in the guest's
-     * directory, checked to be served by the owner's account (see {@link GuestSockets}). The caller relays it
-     * and closes it. Later, a host agent would hand this over as a file descriptor (SCM_RIGHTS).
-     */
-    public SocketChannel openVnc(UUID guest, String login) {
-        String account = LinuxAccountName.forLogin(login).value();
-        if (!supervisor.runningGuests().contains(guest)) {
-            throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING, "The guest is not running.");
-        }
-        return GuestSockets.connect(guestDirectory(guest).resolve(GuestSpec.VNC_SOCKET), account);
-    }
-
-    /**
      * What the guest wrote to its serial port (this run or the last), from byte {@code from} on, at most
      * {@code maxBytes}; a negative {@code from} gives the tail. Empty before the guest first started.
      */
     public Optional<GuestFileReader.Chunk> serialLog(UUID guest, String login, long from, int maxBytes) {
-        String account = LinuxAccountName.forLogin(login).value();
+        LinuxAccountName account = LinuxAccountName.forLogin(login);
+        requireNotAnothers(guest, account);
         Path log = guestDirectory(guest).resolve("serial.log");
         if (!Files.exists(log, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        return Optional.of(GuestFileReader.read(log, account, from, maxBytes));
+        return Optional.of(GuestFileReader.read(log, account.value(), from, maxBytes));
     }
 
     public RunState state(UUID guest) {
@@ -290,6 +269,7 @@ public final class Host implements AutoCloseable {
     /** Removes a stopped guest's disk and directory; nothing (no account made either) if it has none. */
     public void deleteGuest(UUID guest, String login) {
         LinuxAccountName name = LinuxAccountName.forLogin(login);
+        requireNotAnothers(guest, name);
         if (supervisor.runningGuests().contains(guest)) {
             throw new GuestCommandException(GuestCommandException.Kind.ALREADY_RUNNING,
                     "The guest is running; stop it before deleting it.");
@@ -407,16 +387,37 @@ public final class Host implements AutoCloseable {
         Path dir = guestDirectory(guest);
         boolean theirs;
         try {
-            UserPrincipal account = dir.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName(name.value());
-            theirs = account.equals(Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS))
+            theirs = ownedBy(dir, name)
                     && (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) == view.get().uid();
-        } catch (IOException noSuchAccount) {
+        } catch (IOException gone) {
             theirs = false;
         }
         if (!theirs) {
             throw new GuestCommandException(GuestCommandException.Kind.NOT_RUNNING,
                     "The guest does not run as " + name + ", so its screen is not that login's.");
+        }
+    }
+
+    /**
+     * A guest whose directory another account owns is not found for this login (as the portal shows another user's
+     * guest): refused in words before its disk, serial log or directory is touched, not as a failure of the host.
+     */
+    private void requireNotAnothers(UUID guest, LinuxAccountName name) {
+        Path dir = guestDirectory(guest);
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !ownedBy(dir, name)) {
+            throw new GuestCommandException(GuestCommandException.Kind.NOT_FOUND, "Guest " + guest
+                    + " is not a guest of " + name + ".");
+        }
+    }
+
+    /** Whether the login's account owns {@code dir}, looked up by name in the JDK (getpwnam: no getent spawned). */
+    private static boolean ownedBy(Path dir, LinuxAccountName name) {
+        try {
+            UserPrincipal account = dir.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(name.value());
+            return account.equals(Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException noSuchAccountOrDirectory) {
+            return false;
         }
     }
 }

@@ -21,7 +21,10 @@ import io.kvmportal.host.testing.KvmHostKind;
 import io.kvmportal.host.testing.TestGuestImage;
 import io.kvmportal.host.testing.ScratchHost;
 import io.kvmportal.host.testing.TestNames;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The facade end to end, as the portal uses it: a portal login becomes an account with /dev/kvm access (where the
@@ -48,12 +52,15 @@ class HostGuestLifecycleTest {
     private final LinkedBlockingQueue<GuestExit> exits = new LinkedBlockingQueue<>();
     private final String login = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
+    @TempDir
+    Path portalDir;
     private ScratchHost scratch;
     private Host host;
 
     @BeforeEach
     void host() throws Exception {
-        scratch = new ScratchHost(io.kvmportal.host.kvm.Accelerator.AUTO, (guest, exit) -> exits.add(exit));
+        scratch = new ScratchHost(io.kvmportal.host.kvm.Accelerator.AUTO, (guest, exit) -> exits.add(exit),
+                portalDir.resolve("screens.sock"), (Integer) Files.getAttribute(portalDir, "unix:uid"));
         host = scratch.host();
     }
 
@@ -82,7 +89,7 @@ class HostGuestLifecycleTest {
                 "QEMU is in its guest's cgroup");
         awaitBanner(disk.path().resolveSibling("serial.log"));
         assertEquals(RunState.RUNNING, host.state(uuid));
-        assertEquals("RFB 003.008\n", vncGreeting(), "the screen is QEMU's VNC server, reached as the account's");
+        assertEquals("RFB 003.008\n", vncGreeting(), "the screen is QEMU's VNC server, handed to the portal");
 
         GuestExit exit = host.shutdown(uuid, Duration.ofSeconds(60));
         assertTrue(exit.clean(), exit.toString());
@@ -116,13 +123,21 @@ class HostGuestLifecycleTest {
         return argv.get(argv.indexOf("-accel") + 1).split(",")[0];
     }
 
+    /** The guest's screen handed over as the portal gets it: the ticket, then QEMU's protocol version. */
     private String vncGreeting() throws Exception {
-        try (SocketChannel vnc = host.openVnc(uuid, login)) {
-            ByteBuffer greeting = ByteBuffer.allocate(12);
-            while (greeting.hasRemaining() && vnc.read(greeting) >= 0) {
-                // QEMU sends its protocol version first
+        byte[] ticket = new byte[io.kvmportal.agent.HostAgent.SCREEN_TICKET_BYTES];
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(portalDir.resolve("screens.sock")));
+            host.handScreen(uuid, login, ticket);
+            try (SocketChannel vnc = listener.accept()) {
+                ByteBuffer greeting = ByteBuffer.allocate(ticket.length + 12);
+                while (greeting.hasRemaining() && vnc.read(greeting) >= 0) {
+                    // the ticket, then QEMU's protocol version
+                }
+                return new String(greeting.array(), ticket.length, 12, StandardCharsets.US_ASCII);
+            } finally {
+                Files.deleteIfExists(portalDir.resolve("screens.sock"));
             }
-            return new String(greeting.array(), StandardCharsets.US_ASCII);
         }
     }
 

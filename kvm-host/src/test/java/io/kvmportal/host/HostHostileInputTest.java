@@ -75,11 +75,9 @@ class HostHostileInputTest {
         assertAll(Stream.<Executable>of(
                 () -> host.prepareAccount(hostile),
                 () -> host.removeAccount(hostile),
-                () -> host.reapplyKvmAccess(java.util.Arrays.asList("kvmptest-fine", hostile)),
                 () -> host.createDisk(uuid, hostile, Optional.empty(), DISK),
                 () -> host.deleteGuest(uuid, hostile),
                 () -> host.serialLog(uuid, hostile, 0, 100),
-                () -> host.openVnc(uuid, hostile),
                 () -> host.handScreen(uuid, hostile, new byte[io.kvmportal.agent.HostAgent.SCREEN_TICKET_BYTES]),
                 () -> host.start(definition("kvmptest-guest", hostile, 1, 128, new BootSource.FromDisk())),
                 () -> host.reattach(definition("kvmptest-guest", hostile, 1, 128, new BootSource.FromDisk())))

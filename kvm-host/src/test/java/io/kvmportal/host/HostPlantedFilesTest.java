@@ -19,11 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * A guest's account owns its run directory, so after a QEMU escape it may plant anything there: links to host files,
@@ -120,9 +122,12 @@ class HostPlantedFilesTest {
         Path serial = Files.writeString(disk.path().resolveSibling("serial.log"), "owner's console");
         Files.setAttribute(serial, "unix:uid", account.uid());
 
-        assertThrows(IllegalStateException.class, () -> host.serialLog(uuid, otherLogin, 0, 4096));
-        assertThrows(RuntimeException.class, () -> host.deleteGuest(uuid, otherLogin));
-        assertThrows(IllegalStateException.class, () -> host.createDisk(uuid, otherLogin, Optional.empty(), 1L << 20));
+        for (Executable call : List.<Executable>of(
+                () -> host.serialLog(uuid, otherLogin, 0, 4096), () -> host.deleteGuest(uuid, otherLogin),
+                () -> host.createDisk(uuid, otherLogin, Optional.empty(), 1L << 20))) {
+            assertEquals(GuestCommandException.Kind.NOT_FOUND,
+                    assertThrows(GuestCommandException.class, call).kind(), "as if it did not exist");
+        }
         assertThrows(GuestCommandException.class, () -> host.start(new GuestDefinition(uuid, "kvmptest-stolen",
                 otherLogin, 1, 128, new BootSource.FromDisk(), Nic.NONE)));
 

@@ -10,8 +10,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module direction ui -> backend -> kvm-host, checked on the compiled classes of all three: kvm-host is
- * plain Java, and no lower layer reaches up into a higher one.
+ * The module direction ui -> backend -> agent-api <- kvm-host, checked on the compiled classes of all of them:
+ * kvm-host is plain Java, and no lower layer reaches up into a higher one.
  */
 class ArchitectureTest {
     private static final JavaClasses PORTAL = new ClassFileImporter()

@@ -44,11 +44,11 @@ public final class AgentServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code socket} (replacing a stale one), gives it to group {@code socketGid} with mode 0660, and serves.
+     * Binds {@code socket} (replacing a stale one; refused while another agent serves there), gives it to group {@code socketGid} with mode 0660, and serves.
      */
     public static AgentServer start(HostAgent agent, Path socket, Set<Integer> callerUids, int socketGid) {
         Epoll.ensureAvailability();
-        SocketFile.removeStale(socket);
+        SocketFile.claim(socket);
         EventLoopGroup boss = new EpollEventLoopGroup(1, new DefaultThreadFactory("kvmp-agent-accept", true));
         EventLoopGroup workers = new EpollEventLoopGroup(WORKER_THREADS,
                 new DefaultThreadFactory("kvmp-agent-io", true));

@@ -8,6 +8,9 @@ import io.kvmportal.agent.GuestExit;
 import io.kvmportal.agent.HostEvent;
 import io.kvmportal.agent.HostUnreachableException;
 import io.kvmportal.agent.RunState;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -29,21 +32,39 @@ class ConnectionTest {
         Path socket = directory.resolve("agent.sock");
         int group = Wire.uid() == 0 ? 65534 : Wire.gid();
         AgentServer.start(new MemoryAgent(), socket, Set.of(Wire.uid()), group).close();
+        leaveStaleSocket(socket);
         Files.writeString(directory.resolve("not-a-socket"), "x");
-        try (AgentServer first = AgentServer.start(new MemoryAgent(), socket, Set.of(Wire.uid()), group)) {
-            // A second start finds the first's socket file (as after a crash) and replaces it.
-            try (AgentServer second = AgentServer.start(new MemoryAgent(), socket, Set.of(Wire.uid()), group)) {
-                assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket,
-                        LinkOption.NOFOLLOW_LINKS)));
-                assertEquals(group, Files.getAttribute(socket, "unix:gid", LinkOption.NOFOLLOW_LINKS));
-                assertEquals(Wire.uid(), Files.getAttribute(socket, "unix:uid", LinkOption.NOFOLLOW_LINKS));
-            }
+        try (AgentServer replaced = AgentServer.start(new MemoryAgent(), socket, Set.of(Wire.uid()), group)) {
+            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket,
+                    LinkOption.NOFOLLOW_LINKS)));
+            assertEquals(group, Files.getAttribute(socket, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+            assertEquals(Wire.uid(), Files.getAttribute(socket, "unix:uid", LinkOption.NOFOLLOW_LINKS));
         }
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> AgentServer.start(
                 new MemoryAgent(), directory.resolve("not-a-socket"), Set.of(Wire.uid()), group));
         assertTrue(refused.getMessage().endsWith("not-a-socket exists and is not a socket; the host agent leaves it"
                 + " alone and does not serve there"), refused.getMessage());
         assertEquals("x", Files.readString(directory.resolve("not-a-socket")));
+    }
+
+    /** A second agent started on the first's socket (a second run.sh, a unit started twice) leaves the first alone. */
+    @Test
+    void aSecondAgentIsRefusedWhileTheFirstServes() {
+        try (Wire wire = new Wire(directory)) {
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> AgentServer.start(
+                    new MemoryAgent(), wire.socket, Set.of(Wire.uid()), Wire.gid()));
+            assertEquals("another agent serves " + wire.socket + "; stop it before starting this one",
+                    refused.getMessage());
+            wire.client.facts();
+        }
+    }
+
+    /** What an agent killed with SIGKILL leaves: a socket file that nothing listens on. */
+    private static void leaveStaleSocket(Path socket) throws Exception {
+        try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            gone.bind(UnixDomainSocketAddress.of(socket));
+        }
+        assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "a stale socket file");
     }
 
     @Test

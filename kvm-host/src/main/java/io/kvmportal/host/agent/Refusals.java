@@ -65,6 +65,7 @@ final class Refusals {
     private static RefusalKind kindOf(RuntimeException e) {
         if (e instanceof GuestCommandException command) {
             return switch (command.kind()) {
+                case NOT_FOUND -> RefusalKind.NOT_FOUND;
                 case NOT_RUNNING -> RefusalKind.NOT_RUNNING;
                 case ALREADY_RUNNING -> RefusalKind.ALREADY_RUNNING;
                 case START_FAILED -> RefusalKind.START_FAILED;

@@ -6,6 +6,8 @@ public class GuestCommandException extends RuntimeException {
 
     /** Why, for callers that answer each case differently (wrong state is a conflict, the rest a failure). */
     public enum Kind {
+        /** The guest is another account's: to this login, as if it did not exist. */
+        NOT_FOUND,
         NOT_RUNNING,
         ALREADY_RUNNING,
         START_FAILED,

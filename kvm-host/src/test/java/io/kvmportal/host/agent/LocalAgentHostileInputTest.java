@@ -50,6 +50,7 @@ class LocalAgentHostileInputTest {
         UUID.randomUUID().toString().toUpperCase(), UUID.randomUUID() + "/../../etc/shadow", UUID.randomUUID() + "\n",
         "a".repeat(100_000), null};
     private final String login = TestNames.random();
+    private final String other = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
     private ScratchAgent scratch;
     private LocalAgent agent;
@@ -65,7 +66,7 @@ class LocalAgentHostileInputTest {
         try {
             agent.removeAccount("root"); // a kvmp-root this agent made, were the test to fail; never root
         } finally {
-            scratch.remove(uuid, login);
+            scratch.remove(uuid, login, other);
         }
     }
 
@@ -228,6 +229,29 @@ class LocalAgentHostileInputTest {
                 .map(call -> () -> assertRefused(RefusalKind.NOT_RUNNING, call)));
         assertEquals(java.util.Map.of(), agent.processes(List.of(uuid, UUID.randomUUID())));
         assertNothingLeft();
+    }
+
+    /**
+     * Another login's guest is NOT_FOUND, as the portal shows it, with words and no stack trace in the agent's log:
+     * its disk, serial log and directory stay the other account's, and no account is made for the caller.
+     */
+    @Test
+    void anotherLoginsGuestIsNotFound() throws Exception {
+        agent.createDisk(uuid, other, Optional.empty(), DISK);
+        Path dir = scratch.dataDir().resolve("guests").resolve(uuid.toString().replace("-", ""));
+        Files.writeString(dir.resolve("serial.log"), "the other's secrets");
+        Files.setAttribute(dir.resolve("serial.log"), "unix:uid", Files.getAttribute(dir, "unix:uid"));
+
+        assertAll(Stream.<Executable>of(() -> agent.createDisk(uuid, login, Optional.empty(), DISK),
+                () -> agent.serialLog(uuid, login, 0, 100), () -> agent.deleteGuest(uuid, login))
+                .map(call -> () -> assertEquals("Guest " + uuid + " is not a guest of kvmp-" + login + ".",
+                        assertThrows(HostRefusedException.class, call, "refused").getMessage())));
+        assertRefused(RefusalKind.NOT_FOUND, () -> agent.serialLog(uuid, login, 0, 100));
+        assertEquals(Optional.empty(), LinuxAccounts.lookup(LinuxAccountName.forLogin(login)), "no account made");
+        assertTrue(Files.exists(dir.resolve("disk.qcow2"), LinkOption.NOFOLLOW_LINKS), "the other's disk stays");
+        assertEquals("the other's secrets", Files.readString(dir.resolve("serial.log")));
+        assertEquals("the other's secrets", new String(agent.serialLog(uuid, other, 0, 100).orElseThrow().bytes(),
+                java.nio.charset.StandardCharsets.UTF_8), "the owner still reads it");
     }
 
     private GuestDefinition definition(String name, String owner, BootKind boot, String imageId) {

@@ -187,8 +187,8 @@ start_agent() {
     local agent_env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "LANG=${LANG:-C.UTF-8}"
         "HOME=$(getent passwd root | cut -d: -f6)")
     # shellcheck disable=SC2086 # AGENT_JAVA_OPTS is a list of JVM options, split on purpose
-    env -i "${agent_env[@]}" "$(command -v java)" ${AGENT_JAVA_OPTS-$AGENT_JAVA_OPTS_DEFAULT} -jar "$AGENT_JAR" "${AGENT_ARGS[@]}" \
-        >>"$AGENT_LOG" 2>&1 </dev/null &
+    env -i "${agent_env[@]}" "$(command -v java)" ${AGENT_JAVA_OPTS-$AGENT_JAVA_OPTS_DEFAULT} \
+        -jar "$AGENT_JAR" "${AGENT_ARGS[@]}" >>"$AGENT_LOG" 2>&1 </dev/null &
     AGENT_PID=$!
     local waited=0
     until [ -S "$AGENT_SOCKET" ]; do

@@ -17,7 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +49,8 @@ public final class PortalProcess implements AutoCloseable {
     private final TestUsers users = new TestUsers();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread closeOnExit = new Thread(this::close, "close-portal-on-exit");
+    /** An agent a test started again after {@link #stopAgent}: run.sh does not know it, so close stops it. */
+    private volatile Process restartedAgent;
 
     private PortalProcess(Process process, Path root, Path log, int port) {
         this.process = process;
@@ -120,6 +124,42 @@ public final class PortalProcess implements AutoCloseable {
     /** The id of the process that serves the agent's socket. */
     public long agentPid() {
         return Listeners.onUnixSocket(agentSocket());
+    }
+
+    /**
+     * Stops the host agent as an administrator would (SIGTERM) and waits until it has ended; answers how it was
+     * started (its command line and working directory), for {@link #startAgent}. The portal keeps running.
+     */
+    ProcessBuilder stopAgent() throws IOException {
+        long pid = agentPid();
+        Path proc = Path.of("/proc", Long.toString(pid));
+        ProcessBuilder command = new ProcessBuilder(List.of(Files.readString(proc.resolve("cmdline")).split("\0")))
+                .directory(Files.readSymbolicLink(proc.resolve("cwd")).toFile());
+        ProcessHandle agent = ProcessHandle.of(pid).orElseThrow();
+        agent.destroy();
+        try {
+            agent.onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the host agent " + pid + " did not stop within 30 s", e);
+        }
+        return command;
+    }
+
+    /** Starts the agent again as it was started (as root, its output appended to its log). */
+    void startAgent(ProcessBuilder command) throws IOException {
+        Path agentLog = root.resolve("data").resolve("agent.log");
+        restartedAgent = command.redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(agentLog.toFile())).start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!Files.exists(agentSocket())) {
+            if (!restartedAgent.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the restarted host agent did not listen; see " + agentLog);
+            }
+            sleep(100);
+        }
     }
 
     /**
@@ -248,6 +288,23 @@ public final class PortalProcess implements AutoCloseable {
             if (!process.waitFor(70, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 started.forEach(ProcessHandle::destroyForcibly);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopRestartedAgent();
+        }
+    }
+
+    private void stopRestartedAgent() {
+        Process agent = restartedAgent;
+        if (agent == null) {
+            return;
+        }
+        agent.destroy();
+        try {
+            if (!agent.waitFor(30, TimeUnit.SECONDS)) {
+                agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

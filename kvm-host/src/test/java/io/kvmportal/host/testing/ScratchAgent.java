@@ -18,26 +18,31 @@ import java.util.stream.Stream;
  * A real host agent in the test's own process, for portals under test: {@link LocalAgent} over a data directory the
  * test chose, served by {@link AgentServer} on a unix socket in a scratch directory, to callers of this process's uid
  * only. The portal under test reaches it through {@link #socket()} ({@code portal.host.agent-socket}) and listens for
- * screens at {@link #screenSocket()} ({@code portal.console.screen-socket}). {@link #close} stops both and removes the
- * scratch directory; the data directory and what guests left are the test's to remove.
+ * screens at {@link #screenSocket()} ({@code portal.console.screen-socket}). {@link #stop} and {@link #restart} end
+ * the agent and start a new one on the same data directory and socket, as a restarted agent process would: guests
+ * keep running meanwhile. {@link #close} stops both and removes the scratch directory; the data directory and what
+ * guests left are the test's to remove.
  */
 public final class ScratchAgent implements AutoCloseable {
     private final Path scratch;
     private final Path dataDir;
-    private final LocalAgent agent;
-    private final AgentServer server;
+    private final HostConfig config;
+    private final int uid;
+    private final int gid;
+    private LocalAgent agent;
+    private AgentServer server;
 
-    private ScratchAgent(Path scratch, Path dataDir, LocalAgent agent, AgentServer server) {
+    private ScratchAgent(Path scratch, Path dataDir, HostConfig config, int uid, int gid) {
         this.scratch = scratch;
         this.dataDir = dataDir;
-        this.agent = agent;
-        this.server = server;
+        this.config = config;
+        this.uid = uid;
+        this.gid = gid;
     }
 
     /** An agent keeping guests and images under {@code dataDir}, with guests' cgroups under {@code cgroupParent}. */
     public static ScratchAgent start(Path dataDir, String cgroupParent) throws IOException {
         Path scratch = TestNames.tempDirectory();
-        LocalAgent agent = null;
         try {
             int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             int gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
@@ -45,18 +50,51 @@ public final class ScratchAgent implements AutoCloseable {
                     dataDir.resolve(HostConfig.INSTALLATION_ID), Accelerator.AUTO, Duration.ofSeconds(60),
                     cgroupParent);
             // The screen socket's directory is the portal's own, made for it beforehand (as AgentMain and run.sh do).
-            Path portal = Files.createDirectory(scratch.resolve("portal"),
+            Files.createDirectory(scratch.resolve("portal"),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            agent = new LocalAgent(config, portal.resolve("screens.sock"), uid);
-            AgentServer server = AgentServer.start(agent, scratch.resolve("agent.sock"), Set.of(uid), gid);
-            return new ScratchAgent(scratch, dataDir, agent, server);
+            ScratchAgent scratchAgent = new ScratchAgent(scratch, dataDir, config, uid, gid);
+            scratchAgent.serve();
+            return scratchAgent;
         } catch (RuntimeException | IOException e) {
-            if (agent != null) {
-                agent.close();
-            }
             TestNames.deleteTree(scratch);
             throw e;
         }
+    }
+
+    private synchronized void serve() {
+        if (server != null) {
+            throw new IllegalStateException("the agent is running already");
+        }
+        LocalAgent local = new LocalAgent(config, screenSocket(), uid);
+        try {
+            server = AgentServer.start(local, socket(), Set.of(uid), gid);
+            agent = local;
+        } catch (RuntimeException e) {
+            local.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Ends the agent as its process ending would: its socket goes away and it stops watching guests, which keep
+     * running (a Host only stops watching when it closes). The portal's screen listener is the portal's and stays.
+     */
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.close();
+        } finally {
+            agent.close();
+            server = null;
+            agent = null;
+        }
+    }
+
+    /** A new agent on the same data directory, socket and cgroup parent, after {@link #stop}. */
+    public void restart() {
+        serve();
     }
 
     /** The agent's socket: {@code portal.host.agent-socket}. */
@@ -92,9 +130,8 @@ public final class ScratchAgent implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            server.close();
+            stop();
         } finally {
-            agent.close();
             TestNames.deleteTree(scratch);
         }
     }

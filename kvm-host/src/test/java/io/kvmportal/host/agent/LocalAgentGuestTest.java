@@ -46,12 +46,12 @@ class LocalAgentGuestTest {
     private final String login = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
     private final BlockingQueue<HostEvent> events = new LinkedBlockingQueue<>();
-    private ScratchAgent scratch;
+    private ScratchLocalAgent scratch;
     private LocalAgent agent;
 
     @BeforeEach
     void agent() throws Exception {
-        scratch = new ScratchAgent(Accelerator.TCG);
+        scratch = new ScratchLocalAgent(Accelerator.TCG);
         agent = scratch.agent();
     }
 

@@ -52,12 +52,12 @@ class LocalAgentHostileInputTest {
     private final String login = TestNames.random();
     private final String other = TestNames.random();
     private final UUID uuid = UUID.randomUUID();
-    private ScratchAgent scratch;
+    private ScratchLocalAgent scratch;
     private LocalAgent agent;
 
     @BeforeEach
     void agent() throws Exception {
-        scratch = new ScratchAgent(Accelerator.TCG);
+        scratch = new ScratchLocalAgent(Accelerator.TCG);
         agent = scratch.agent();
     }
 

@@ -59,12 +59,21 @@ public final class ScratchHost {
             }
             host.close();
         } finally {
-            for (String login : logins) {
-                HostLeftovers.removeAccountOf(login);
-            }
-            new GuestCgroups(cgroupParent).destroy(guest.toString());
-            new GuestCgroups(cgroupParent).removeParentIfEmpty();
-            TestNames.deleteTree(dataDir);
+            removeLeftovers(dataDir, cgroupParent, guest, logins);
         }
+    }
+
+    /**
+     * What a test of a guest on a scratch data directory leaves once its host or agent is closed: the logins'
+     * accounts, the guest's cgroup, the cgroup parent and the data directory.
+     */
+    public static void removeLeftovers(Path dataDir, String cgroupParent, UUID guest, String... logins)
+            throws IOException {
+        for (String login : logins) {
+            HostLeftovers.removeAccountOf(login);
+        }
+        new GuestCgroups(cgroupParent).destroy(guest.toString());
+        new GuestCgroups(cgroupParent).removeParentIfEmpty();
+        TestNames.deleteTree(dataDir);
     }
 }

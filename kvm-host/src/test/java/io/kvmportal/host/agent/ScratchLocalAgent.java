@@ -1,9 +1,8 @@
 package io.kvmportal.host.agent;
 
 import io.kvmportal.host.HostConfig;
-import io.kvmportal.host.cgroup.GuestCgroups;
 import io.kvmportal.host.kvm.Accelerator;
-import io.kvmportal.host.testing.HostLeftovers;
+import io.kvmportal.host.testing.ScratchHost;
 import io.kvmportal.host.testing.TestGuestImage;
 import io.kvmportal.host.testing.TestNames;
 import java.io.IOException;
@@ -15,16 +14,18 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A {@link LocalAgent} over a scratch data directory and cgroup parent, as {@link io.kvmportal.host.testing.ScratchHost}
- * is for a Host; the demo image is built from the test guest's cache. {@link #remove} takes away what a test can
- * leave, passed or not: the guest forced off, the logins' accounts, the guest's cgroup, the parent, the directory.
+ * A {@link LocalAgent} called directly, without the transport (the served one, for portals under test, is
+ * {@link io.kvmportal.host.testing.ScratchAgent}), over a scratch data directory and cgroup parent, as
+ * {@link ScratchHost} is for a Host; the demo image is built from the test guest's cache. {@link #remove} takes away
+ * what a test can leave, passed or not: the guest forced off, the logins' accounts, the guest's cgroup, the parent,
+ * the directory.
  */
-final class ScratchAgent {
+final class ScratchLocalAgent {
     private final Path dataDir;
     private final String cgroupParent = TestNames.random();
     private final LocalAgent agent;
 
-    ScratchAgent(Accelerator accelerator) throws IOException {
+    ScratchLocalAgent(Accelerator accelerator) throws IOException {
         dataDir = TestNames.tempDirectory();
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx--x--x"));
         HostConfig config = new HostConfig(dataDir.resolve("guests"), dataDir.resolve("images"),
@@ -51,12 +52,7 @@ final class ScratchAgent {
             }
             agent.close();
         } finally {
-            for (String login : logins) {
-                HostLeftovers.removeAccountOf(login);
-            }
-            new GuestCgroups(cgroupParent).destroy(guest.toString());
-            new GuestCgroups(cgroupParent).removeParentIfEmpty();
-            TestNames.deleteTree(dataDir);
+            ScratchHost.removeLeftovers(dataDir, cgroupParent, guest, logins);
         }
     }
 }

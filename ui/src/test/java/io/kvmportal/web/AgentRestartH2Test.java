@@ -128,13 +128,15 @@ class AgentRestartH2Test extends DatabaseTest {
         System.out.printf("[AgentRestart] portal reconnected %d ms after the agent came back%n",
                 reconnected / 1_000_000);
         assertTrue(reconnected < RECONNECT_BOUND.toNanos(), "reconnected after " + reconnected / 1_000_000 + " ms");
+        Map<String, Object> gone = awaitStopped(doomed, RECONNECT_BOUND);
+        System.out.printf("[AgentRestart] the guest killed meanwhile STOPPED %d ms after the agent came back%n",
+                (System.nanoTime() - back) / 1_000_000);
+        assertTrue(String.valueOf(gone.get("lastError")).contains("QEMU was not running any more when the host agent "
+                + "came back"), "the guest killed meanwhile says so: " + gone);
 
         assertEquals(pid, awaitProcess(id), "the same QEMU, re-attached");
         assertEquals("RUNNING", state(id));
         assertArrayEquals(PNG, Arrays.copyOf(screenshot(id), 8));
-        Map<String, Object> gone = awaitStopped(doomed, RECONNECT_BOUND);
-        assertTrue(String.valueOf(gone.get("lastError")).contains("QEMU was not running any more when the host agent "
-                + "came back"), "the guest killed meanwhile says so: " + gone);
 
         assertKillSeen(id, pid, "after the agent restart");
     }
